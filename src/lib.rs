@@ -1,1 +1,199 @@
-//! Passerelle.
+//! Passerelle: a static-site generator for bilingual lessons-learned knowledge portals.
+//!
+//! [`build`] is the whole pipeline, read top to bottom: load → front matter → resolve →
+//! Markdown → templates → feeds → write. Each stage returns its output and the problems it
+//! found; problems are collected, never returned early, so one run reports them all. The
+//! `Site` is read-only once resolved, and pages render in parallel from it.
+
+pub mod config;
+pub mod diagnostics;
+pub mod feeds;
+pub mod frontmatter;
+pub mod i18n;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod resolve;
+pub mod theme;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::output::OutputFile;
+
+/// What `build` and `check` were asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Overrides `[build] output_dir`; relative paths are relative to the current directory.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+    /// False for `check`: run every stage, write nothing.
+    pub write: bool,
+}
+
+/// The result of a build that could run (author mistakes included).
+#[derive(Debug, Default)]
+pub struct BuildOutcome {
+    /// Sorted by path and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files of the site, when there was no error.
+    pub files: Vec<OutputFile>,
+    pub pages: usize,
+    pub output_dir: Option<PathBuf>,
+    /// Wall time of each stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl BuildOutcome {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+struct Stopwatch {
+    last: Instant,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Self {
+            last: Instant::now(),
+            timings: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.timings.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Runs the pipeline. `Err` only for I/O failures (the output cannot be written, …);
+/// every author mistake is a diagnostic in the outcome.
+pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
+    let mut clock = Stopwatch::new();
+    let mut outcome = BuildOutcome::default();
+    let root = opts.root.as_path();
+
+    let mut config = match SiteConfig::load(root) {
+        Ok(c) => c,
+        Err(d) => {
+            outcome.diagnostics = d;
+            return Ok(outcome);
+        }
+    };
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let drafts = opts.drafts || config.drafts;
+    let output_dir = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join(&config.output_dir));
+    let (theme, mut diags) = theme::Theme::load(root, &config);
+    clock.lap("theme");
+
+    let (pages, d) = load::load_pages(root, &config, drafts);
+    diags.extend(d);
+    clock.lap("load + front matter");
+
+    let (site, d) = resolve::resolve(config, pages);
+    diags.extend(d);
+    clock.lap("resolve");
+
+    let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = site
+        .pages
+        .par_iter()
+        .map(|p| markdown::render(p, &site))
+        .collect();
+    let mut bodies = Vec::with_capacity(rendered.len());
+    for (body, d) in rendered {
+        bodies.push(body);
+        diags.extend(d);
+    }
+    clock.lap("markdown");
+
+    outcome.pages = site
+        .pages
+        .iter()
+        .filter(|p| matches!(p.role, model::Role::Page { .. }))
+        .count();
+    if diags.iter().any(Diagnostic::is_error) {
+        return Ok(finish(outcome, diags, clock));
+    }
+
+    let related: HashMap<resolve::PageId, Vec<resolve::PageId>> = HashMap::new();
+    let input = render::RenderInput {
+        site: &site,
+        theme: &theme,
+        bodies: &bodies,
+        related: &related,
+        today: model::Date::today(),
+    };
+    let (mut files, d) = render::render_site(&input);
+    diags.extend(d);
+    clock.lap("templates");
+    if diags.iter().any(Diagnostic::is_error) {
+        return Ok(finish(outcome, diags, clock));
+    }
+
+    for lang in &site.config.languages {
+        files.push(feeds::atom(&site, lang, site.config.title.get(lang)));
+        files.extend(feeds::calendars(&site, lang));
+    }
+    files.push(feeds::sitemap(&files));
+    clock.lap("feeds");
+
+    let (copies, d) = static_files(root, &theme, &mut files);
+    diags.extend(d);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Ok(finish(outcome, diags, clock));
+    }
+
+    if opts.write {
+        output::write_site(&output_dir, &files, &copies)?;
+        clock.lap("write");
+        outcome.output_dir = Some(output_dir);
+    }
+    outcome.files = files;
+    Ok(finish(outcome, diags, clock))
+}
+
+fn finish(mut outcome: BuildOutcome, mut diags: Vec<Diagnostic>, clock: Stopwatch) -> BuildOutcome {
+    diagnostics::sort(&mut diags);
+    outcome.diagnostics = diags;
+    outcome.timings = clock.timings;
+    outcome
+}
+
+/// Theme static files (in memory) and the site's `static/` (copied from disk, and winning
+/// over the theme's file of the same name).
+fn static_files(
+    root: &Path,
+    theme: &theme::Theme,
+    files: &mut Vec<OutputFile>,
+) -> (Vec<(PathBuf, String)>, Vec<Diagnostic>) {
+    let (site_static, diags) = load::files_under(&root.join("static"));
+    let copies: Vec<(PathBuf, String)> = site_static
+        .into_iter()
+        .map(|(abs, rel)| (abs, rel.to_string_lossy().replace('\\', "/")))
+        .collect();
+    let overridden: BTreeMap<&str, ()> = copies.iter().map(|(_, r)| (r.as_str(), ())).collect();
+    for (path, bytes) in &theme.static_files {
+        if !overridden.contains_key(path.as_str()) {
+            files.push(OutputFile::new(path.clone(), bytes.clone()));
+        }
+    }
+    (copies, diags)
+}

@@ -1,0 +1,690 @@
+//! `site.toml` → [`SiteConfig`]: languages, sections, taxonomies (controlled vocabularies).
+//!
+//! Raw, then typed: serde reads the file into `Raw*` structs that reject unknown keys, then
+//! [`SiteConfig::from_raw`] checks what serde cannot (every localized text has every
+//! language, kinds exist, slugs are URL-safe) and reports each problem with its line and
+//! column in site.toml.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use toml::Spanned;
+
+use crate::diagnostics::{Diagnostic, LineIndex, Pos, suggest};
+use crate::model::Kind;
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// Text in every language of the site (`{ en = "...", fr = "..." }`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Localized(pub BTreeMap<String, String>);
+
+impl Localized {
+    /// The text in `lang`; validation guarantees every language is present.
+    pub fn get(&self, lang: &str) -> &str {
+        self.0.get(lang).map_or("", String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TranslationPolicy {
+    Warn,
+    Require,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawHtml {
+    Sanitize,
+    Escape,
+    Allow,
+}
+
+#[derive(Debug, Clone)]
+pub struct SectionConfig {
+    /// The folder name under content/.
+    pub name: String,
+    pub kind: Kind,
+    pub title: Localized,
+    pub slug: Localized,
+    pub paginate: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub id: String,
+    pub label: Localized,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaxonomyConfig {
+    pub name: String,
+    pub title: Localized,
+    pub slug: Localized,
+    pub terms: Vec<Term>,
+}
+
+impl TaxonomyConfig {
+    pub fn term(&self, id: &str) -> Option<&Term> {
+        self.terms.iter().find(|t| t.id == id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: Localized,
+    pub description: Localized,
+    /// Without a trailing slash.
+    pub base_url: String,
+    pub default_language: String,
+    pub languages: Vec<String>,
+    pub theme: String,
+    pub output_dir: String,
+    pub drafts: bool,
+    pub translations: TranslationPolicy,
+    pub raw_html: RawHtml,
+    pub french_typography: bool,
+    pub sections: Vec<SectionConfig>,
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// Localized slug of the search page (`search` / `recherche`).
+    pub search_slug: Localized,
+    pub extra: serde_json::Value,
+}
+
+impl SiteConfig {
+    pub fn section(&self, name: &str) -> Option<&SectionConfig> {
+        self.sections.iter().find(|s| s.name == name)
+    }
+
+    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+
+    pub fn section_of_kind(&self, kind: Kind) -> Option<&SectionConfig> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    pub fn has_language(&self, lang: &str) -> bool {
+        self.languages.iter().any(|l| l == lang)
+    }
+
+    /// Reads and checks `site.toml`. `Err` carries every problem found.
+    pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let valid = e.utf8_error().valid_up_to();
+                    let bytes = e.into_bytes();
+                    let prefix = String::from_utf8_lossy(&bytes[..valid]);
+                    let pos = LineIndex::new(&prefix).pos(&prefix, valid);
+                    return Err(vec![
+                        Diagnostic::error(CONFIG_FILE, pos, "site.toml is not valid UTF-8")
+                            .help("save the file as UTF-8"),
+                    ]);
+                }
+            },
+            Err(e) => {
+                return Err(vec![
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        Pos::START,
+                        format!("cannot read site.toml: {e}"),
+                    )
+                    .help("run passerelle in the site's folder, or pass --root DIR"),
+                ]);
+            }
+        };
+        Self::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let lines = LineIndex::new(text);
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let pos = e
+                .span()
+                .map_or(Pos::START, |span| lines.pos(text, span.start));
+            let message = e.message().trim().to_string();
+            let help = unknown_key_help(&message);
+            vec![
+                Diagnostic::error(CONFIG_FILE, pos, format!("invalid site.toml: {message}"))
+                    .help_opt(help),
+            ]
+        })?;
+        Self::from_raw(raw, text, &lines)
+    }
+
+    fn from_raw(
+        raw: RawConfig,
+        text: &str,
+        lines: &LineIndex,
+    ) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let mut diags = Vec::new();
+        let at = |span: std::ops::Range<usize>| lines.pos(text, span.start);
+
+        let languages: Vec<String> = raw.languages.iter().map(|l| l.get_ref().clone()).collect();
+        for l in &raw.languages {
+            if !is_language_code(l.get_ref()) {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        at(l.span()),
+                        "a language must be a lowercase ISO 639-1 code",
+                    )
+                    .value(l.get_ref())
+                    .help("write it as `en`, `fr`, …"),
+                );
+            }
+        }
+        if languages.is_empty() {
+            diags.push(
+                Diagnostic::error(CONFIG_FILE, Pos::START, "site.toml lists no language")
+                    .help("add `languages = [\"en\", \"fr\"]`"),
+            );
+        }
+        let default_language = raw.default_language.get_ref().clone();
+        if !languages.contains(&default_language) {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    at(raw.default_language.span()),
+                    "default_language is not one of `languages`",
+                )
+                .value(&default_language)
+                .help(suggest(
+                    &default_language,
+                    languages.iter().map(String::as_str),
+                    "languages",
+                )),
+            );
+        }
+
+        let localized = |value: Spanned<RawLocalized>, what: &str, diags: &mut Vec<Diagnostic>| {
+            let pos = at(value.span());
+            let map = match value.into_inner() {
+                RawLocalized::Same(s) => languages.iter().map(|l| (l.clone(), s.clone())).collect(),
+                RawLocalized::PerLanguage(map) => map,
+            };
+            for lang in &languages {
+                if !map.contains_key(lang) {
+                    diags.push(
+                        Diagnostic::error(
+                            CONFIG_FILE,
+                            pos,
+                            format!("{what} has no text in `{lang}`"),
+                        )
+                        .help(format!("add `{lang} = \"…\"` to it")),
+                    );
+                }
+            }
+            for lang in map.keys() {
+                if !languages.contains(lang) {
+                    diags.push(
+                        Diagnostic::error(
+                            CONFIG_FILE,
+                            pos,
+                            format!("{what} has text in `{lang}`, which is not in `languages`"),
+                        )
+                        .value(lang)
+                        .help(suggest(
+                            lang,
+                            languages.iter().map(String::as_str),
+                            "languages",
+                        )),
+                    );
+                }
+            }
+            Localized(map)
+        };
+
+        let title = localized(raw.title, "title", &mut diags);
+        let description = match raw.description {
+            Some(d) => localized(d, "description", &mut diags),
+            None => title.clone(),
+        };
+
+        let base_url = raw.base_url.get_ref().trim_end_matches('/').to_string();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    at(raw.base_url.span()),
+                    "base_url must be an absolute http(s) URL",
+                )
+                .value(raw.base_url.get_ref())
+                .help("write it as `https://example.org`"),
+            );
+        }
+
+        let build = raw.build.unwrap_or_default();
+        let translations = match build.translations.as_ref().map(|t| t.get_ref().as_str()) {
+            None | Some("warn") => TranslationPolicy::Warn,
+            Some("require") => TranslationPolicy::Require,
+            Some(other) => {
+                let span = build.translations.as_ref().map_or(0..0, Spanned::span);
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        at(span),
+                        "build.translations must be \"warn\" or \"require\"",
+                    )
+                    .value(other)
+                    .help(suggest(other, ["warn", "require"], "values")),
+                );
+                TranslationPolicy::Warn
+            }
+        };
+        let markdown = raw.markdown.unwrap_or_default();
+        let raw_html = match markdown.raw_html.as_ref().map(|t| t.get_ref().as_str()) {
+            None | Some("sanitize") => RawHtml::Sanitize,
+            Some("escape") => RawHtml::Escape,
+            Some("allow") => RawHtml::Allow,
+            Some(other) => {
+                let span = markdown.raw_html.as_ref().map_or(0..0, Spanned::span);
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        at(span),
+                        "markdown.raw_html must be \"sanitize\", \"escape\" or \"allow\"",
+                    )
+                    .value(other)
+                    .help(suggest(
+                        other,
+                        ["sanitize", "escape", "allow"],
+                        "values",
+                    )),
+                );
+                RawHtml::Sanitize
+            }
+        };
+
+        let mut sections = Vec::new();
+        for (name, section) in raw.sections.0 {
+            let name_pos = at(name.span());
+            let name = name.into_inner();
+            if !is_slug(&name) {
+                diags.push(
+                    Diagnostic::error(CONFIG_FILE, name_pos, "a section name must be a folder name of lowercase letters, digits and hyphens")
+                        .value(&name),
+                );
+            }
+            let kind_text = section.kind.get_ref();
+            let kind = Kind::parse(kind_text).unwrap_or_else(|| {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        at(section.kind.span()),
+                        format!("section `{name}` has an unknown kind"),
+                    )
+                    .value(kind_text)
+                    .help(suggest(
+                        kind_text,
+                        Kind::ALL.iter().map(|k| k.as_str()),
+                        "kinds",
+                    )),
+                );
+                Kind::Page
+            });
+            let title = localized(section.title, &format!("sections.{name}.title"), &mut diags);
+            let slug = match section.slug {
+                Some(s) => localized(s, &format!("sections.{name}.slug"), &mut diags),
+                None => Localized(
+                    languages
+                        .iter()
+                        .map(|l| (l.clone(), name.clone()))
+                        .collect(),
+                ),
+            };
+            check_slugs(
+                &slug,
+                &format!("sections.{name}.slug"),
+                name_pos,
+                &mut diags,
+            );
+            sections.push(SectionConfig {
+                name,
+                kind,
+                title,
+                slug,
+                paginate: section.paginate.unwrap_or(20).max(1),
+            });
+        }
+
+        let mut taxonomies = Vec::new();
+        for (name, tax) in raw.taxonomies.0 {
+            let name_pos = at(name.span());
+            let name = name.into_inner();
+            if is_reserved_field(&name) {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        name_pos,
+                        "this taxonomy name is already a front-matter field",
+                    )
+                    .value(&name)
+                    .help("rename the taxonomy"),
+                );
+            }
+            let title = localized(tax.title, &format!("taxonomies.{name}.title"), &mut diags);
+            let slug = match tax.slug {
+                Some(s) => localized(s, &format!("taxonomies.{name}.slug"), &mut diags),
+                None => Localized(
+                    languages
+                        .iter()
+                        .map(|l| (l.clone(), name.clone()))
+                        .collect(),
+                ),
+            };
+            check_slugs(
+                &slug,
+                &format!("taxonomies.{name}.slug"),
+                name_pos,
+                &mut diags,
+            );
+            let mut terms = Vec::new();
+            for (id, label) in tax.terms.0 {
+                let id_pos = at(id.span());
+                let id = id.into_inner();
+                if !is_slug(&id) {
+                    diags.push(
+                        Diagnostic::error(CONFIG_FILE, id_pos, "a term id must be lowercase letters, digits and hyphens (it is used in URLs)")
+                            .value(&id),
+                    );
+                }
+                let label = localized(label, &format!("taxonomies.{name}.terms.{id}"), &mut diags);
+                terms.push(Term { id, label });
+            }
+            taxonomies.push(TaxonomyConfig {
+                name,
+                title,
+                slug,
+                terms,
+            });
+        }
+
+        let search_slug = match raw.search.and_then(|s| s.slug) {
+            Some(s) => localized(s, "search.slug", &mut diags),
+            None => Localized(
+                languages
+                    .iter()
+                    .map(|l| {
+                        (
+                            l.clone(),
+                            if l == "fr" { "recherche" } else { "search" }.to_string(),
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+
+        let extra = raw
+            .extra
+            .map_or(serde_json::Value::Object(serde_json::Map::new()), |t| {
+                serde_json::to_value(t).unwrap_or_default()
+            });
+
+        if diags.is_empty() {
+            Ok(SiteConfig {
+                title,
+                description,
+                base_url,
+                default_language,
+                languages,
+                theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+                output_dir: build.output_dir.unwrap_or_else(|| "public".to_string()),
+                drafts: build.drafts.unwrap_or(false),
+                translations,
+                raw_html,
+                french_typography: markdown.french_typography.unwrap_or(true),
+                sections,
+                taxonomies,
+                search_slug,
+                extra,
+            })
+        } else {
+            Err(diags)
+        }
+    }
+}
+
+/// Front-matter fields a taxonomy may not shadow.
+pub fn is_reserved_field(name: &str) -> bool {
+    crate::frontmatter::COMMON_FIELDS.contains(&name)
+        || crate::frontmatter::KIND_FIELDS
+            .iter()
+            .any(|(_, f)| f.contains(&name))
+}
+
+fn check_slugs(slug: &Localized, what: &str, pos: Pos, diags: &mut Vec<Diagnostic>) {
+    for value in slug.0.values() {
+        if !is_slug(value) {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    pos,
+                    format!("{what} must be lowercase letters, digits and hyphens"),
+                )
+                .value(value),
+            );
+        }
+    }
+}
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+fn is_language_code(s: &str) -> bool {
+    s.len() == 2 && s.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+const TOP_KEYS: [&str; 11] = [
+    "title",
+    "description",
+    "base_url",
+    "default_language",
+    "languages",
+    "theme",
+    "build",
+    "markdown",
+    "sections",
+    "taxonomies",
+    "search",
+];
+
+/// toml says "unknown field `x`, expected one of ..."; turn that into a suggestion.
+fn unknown_key_help(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (wrong, expected) = rest.split_once('`')?;
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let known = if known.is_empty() {
+        TOP_KEYS.to_vec()
+    } else {
+        known
+    };
+    Some(suggest(wrong, known.iter().copied(), "keys"))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Spanned<RawLocalized>,
+    description: Option<Spanned<RawLocalized>>,
+    base_url: Spanned<String>,
+    default_language: Spanned<String>,
+    languages: Vec<Spanned<String>>,
+    theme: Option<String>,
+    build: Option<RawBuild>,
+    markdown: Option<RawMarkdown>,
+    #[serde(default)]
+    sections: Ordered<RawSection>,
+    #[serde(default)]
+    taxonomies: Ordered<RawTaxonomy>,
+    search: Option<RawSearch>,
+    extra: Option<toml::Table>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawBuild {
+    output_dir: Option<String>,
+    drafts: Option<bool>,
+    translations: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    raw_html: Option<Spanned<String>>,
+    french_typography: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    kind: Spanned<String>,
+    title: Spanned<RawLocalized>,
+    slug: Option<Spanned<RawLocalized>>,
+    paginate: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    title: Spanned<RawLocalized>,
+    slug: Option<Spanned<RawLocalized>>,
+    #[serde(default)]
+    terms: Ordered<Spanned<RawLocalized>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    slug: Option<Spanned<RawLocalized>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawLocalized {
+    Same(String),
+    PerLanguage(BTreeMap<String, String>),
+}
+
+/// A TOML table read in the order it was written (sections appear in the menu in that order).
+struct Ordered<V>(Vec<(Spanned<String>, V)>);
+
+impl<V> Default for Ordered<V> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OrderedVisitor<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for OrderedVisitor<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries: Vec<(Spanned<String>, V)> = Vec::new();
+                while let Some((k, v)) = map.next_entry::<Spanned<String>, V>()? {
+                    if entries.iter().any(|(e, _)| e.get_ref() == k.get_ref()) {
+                        return Err(de::Error::custom(format!(
+                            "duplicate key `{}`",
+                            k.get_ref()
+                        )));
+                    }
+                    entries.push((k, v));
+                }
+                Ok(Ordered(entries))
+            }
+        }
+        deserializer.deserialize_map(OrderedVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+title = { en = "Portal", fr = "Portail" }
+base_url = "https://example.org/"
+default_language = "en"
+languages = ["en", "fr"]
+
+[sections.case-studies]
+kind = "case-study"
+title = { en = "Case studies", fr = "Études de cas" }
+slug = { en = "case-studies", fr = "etudes-de-cas" }
+
+[sections.lessons]
+kind = "lesson"
+title = { en = "Lessons", fr = "Leçons" }
+
+[taxonomies.cities]
+title = { en = "Cities", fr = "Villes" }
+[taxonomies.cities.terms]
+toronto = "Toronto"
+montreal = { en = "Montreal", fr = "Montréal" }
+"#;
+
+    #[test]
+    fn keeps_order_and_fills_defaults() {
+        let c = SiteConfig::parse(MINIMAL).expect("valid");
+        assert_eq!(c.base_url, "https://example.org");
+        let names: Vec<_> = c.sections.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["case-studies", "lessons"]);
+        assert_eq!(c.sections[1].slug.get("fr"), "lessons");
+        let cities = c.taxonomy("cities").expect("cities");
+        assert_eq!(cities.terms[0].label.get("fr"), "Toronto");
+        assert_eq!(cities.terms[1].label.get("fr"), "Montréal");
+        assert_eq!(c.search_slug.get("fr"), "recherche");
+    }
+
+    #[test]
+    fn reports_position_of_unknown_key_with_suggestion() {
+        let text = MINIMAL.replace("languages = [", "langages = [");
+        let errs = SiteConfig::parse(&text).expect_err("invalid");
+        assert_eq!(errs[0].line, 5);
+        assert!(
+            errs[0].help.as_deref().unwrap_or("").contains("languages"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn reports_missing_language_and_bad_kind() {
+        let text = MINIMAL
+            .replace("kind = \"lesson\"", "kind = \"lessons\"")
+            .replace(
+                "title = { en = \"Cities\", fr = \"Villes\" }",
+                "title = { en = \"Cities\" }",
+            );
+        let errs = SiteConfig::parse(&text).expect_err("invalid");
+        let messages: Vec<_> = errs.iter().map(ToString::to_string).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("unknown kind") && m.contains("did you mean `lesson`")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("taxonomies.cities.title has no text in `fr`")),
+            "{messages:?}"
+        );
+    }
+}

@@ -1,0 +1,274 @@
+//! Author-facing problems of a build.
+//!
+//! Every stage returns its output together with the [`Diagnostic`]s it found; nothing
+//! author-caused is ever returned through `?`, so one run reports every mistake at once.
+//! A diagnostic is `path:line:col: severity: message`, then the offending value and a
+//! `help:` line. Positions are 1-based lines and columns (in characters) of the file the
+//! author edits, so an editor can jump to them.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Relative to the site root, with `/` separators, so output is the same on every machine.
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    pub value: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            path: path.into(),
+            line: pos.line,
+            col: pos.col,
+            message: message.into(),
+            value: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(path, pos, message)
+        }
+    }
+
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {severity}: {}",
+            display_path(&self.path),
+            self.line,
+            self.col,
+            self.message
+        )?;
+        if let Some(value) = &self.value {
+            write!(f, "\n  value: {value}")?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Sorts by path, then position, then message, so output is stable across runs and threads.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
+    });
+}
+
+/// The text printed at the end of a build: every diagnostic, then a one-line summary.
+pub fn report(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let _ = writeln!(out, "{d}\n");
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    if errors > 0 || warnings > 0 {
+        let _ = writeln!(
+            out,
+            "{} {}, {} {}",
+            errors,
+            plural(errors, "error", "errors"),
+            warnings,
+            plural(warnings, "warning", "warnings")
+        );
+    }
+    out
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, col: 1 };
+
+    pub fn new(line: usize, col: usize) -> Self {
+        Self { line, col }
+    }
+}
+
+/// Maps byte offsets of one file to lines and columns; built once per file.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self { line_starts }
+    }
+
+    /// Position of byte `offset` in `text` (the text this index was built from).
+    pub fn pos(&self, text: &str, offset: usize) -> Pos {
+        let offset = offset.min(text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self.line_starts[line - 1];
+        let col = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        Pos { line, col }
+    }
+
+    /// Byte offset of the start of 1-based `line`.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line.checked_sub(1)?).copied()
+    }
+}
+
+/// Edit distance, for "did you mean" suggestions.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The known name closest to `wrong`, if it is close enough to be what the author meant.
+pub fn closest<'a, I>(wrong: &str, known: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let wrong_lower = wrong.to_lowercase();
+    let limit = (wrong.chars().count() / 3).max(2);
+    known
+        .into_iter()
+        .map(|k| (levenshtein(&wrong_lower, &k.to_lowercase()), k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, k)| (*d, *k))
+        .map(|(_, k)| k)
+}
+
+/// A `help:` text: the closest known name if there is one, otherwise the list of known names.
+pub fn suggest<'a, I>(wrong: &str, known: I, what: &str) -> String
+where
+    I: IntoIterator<Item = &'a str> + Clone,
+{
+    match closest(wrong, known.clone()) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None => {
+            let list: Vec<String> = known.into_iter().map(|k| format!("`{k}`")).collect();
+            if list.is_empty() {
+                format!("no {what} is defined")
+            } else if list.len() <= 12 {
+                format!("known {what}: {}", list.join(", "))
+            } else {
+                format!(
+                    "known {what}: {}, … ({} in all)",
+                    list[..12].join(", "),
+                    list.len()
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_counts_lines_and_characters() {
+        let text = "ab\nçé d\n\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.pos(text, 0), Pos::new(1, 1));
+        assert_eq!(idx.pos(text, 3), Pos::new(2, 1));
+        // "çé " is 5 bytes but 3 characters.
+        assert_eq!(idx.pos(text, 3 + 5), Pos::new(2, 4));
+        assert_eq!(idx.pos(text, text.len()), Pos::new(4, 2));
+    }
+
+    #[test]
+    fn closest_suggests_only_near_names() {
+        let known = ["evidence", "summary", "title"];
+        assert_eq!(closest("evidense", known), Some("evidence"));
+        assert_eq!(closest("Sumary", known), Some("summary"));
+        assert_eq!(closest("colour", known), None);
+    }
+
+    #[test]
+    fn levenshtein_basics() {
+        assert_eq!(levenshtein("", "abc"), 3);
+        assert_eq!(levenshtein("réfugiés", "refugies"), 2);
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn display_has_value_and_help() {
+        let d = Diagnostic::error("content/a.md", Pos::new(3, 1), "unknown field `evidense`")
+            .value("evidense")
+            .help("did you mean `evidence`?");
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:3:1: error: unknown field `evidense`\n  value: evidense\n  help: did you mean `evidence`?"
+        );
+    }
+}

@@ -1,0 +1,368 @@
+//! Load: walk `content/`, name each Markdown file (`NAME.md`, `NAME.LANG.md`) and read it.
+//!
+//! Output: one [`Page`] per file whose front matter is usable, plus diagnostics. A file's
+//! key is its path under content/ without language suffix and `.md`; `_index` files are the
+//! home page and section introductions. Files with a BOM or CRLF line ends are accepted:
+//! both are removed here, so every later offset is an offset of the text the author sees.
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, LineIndex, Pos, suggest};
+use crate::frontmatter;
+use crate::model::{Kind, Page, Role};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// A Markdown file found under content/, named but not yet read.
+struct Found {
+    /// Relative to the site root.
+    path: PathBuf,
+    key: String,
+    lang: String,
+    role: Role,
+}
+
+/// Reads every page of the site. Pages with problems are left out and reported.
+pub fn load_pages(root: &Path, config: &SiteConfig, drafts: bool) -> (Vec<Page>, Vec<Diagnostic>) {
+    let (found, mut diags) = walk_content(root, config);
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = found
+        .into_par_iter()
+        .map(|f| read_page(root, f, config))
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for (page, d) in results {
+        diags.extend(d);
+        if let Some(page) = page {
+            if drafts || !page.fm.draft {
+                pages.push(page);
+            }
+        }
+    }
+    pages.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
+    (pages, diags)
+}
+
+fn walk_content(root: &Path, config: &SiteConfig) -> (Vec<Found>, Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    let mut diags = Vec::new();
+    let content = root.join(CONTENT_DIR);
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error(CONTENT_DIR, Pos::START, "the site has no content/ folder")
+                .help("create content/_index.md (English home page) and content/_index.fr.md"),
+        );
+        return (found, diags);
+    }
+    for entry in WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map_or_else(|| PathBuf::from(CONTENT_DIR), Path::to_path_buf);
+                let message = if e.loop_ancestor().is_some() {
+                    "this link points back to a folder that contains it (a symlink loop); it is skipped".to_string()
+                } else {
+                    format!("cannot read: {e}")
+                };
+                diags.push(
+                    Diagnostic::error(path, Pos::START, message)
+                        .help("remove the link or fix the file's permissions"),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || !name.ends_with(".md") {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel = rel.to_path_buf();
+        match name_file(&rel, config) {
+            Ok(f) => found.push(f),
+            Err(d) => diags.push(*d),
+        }
+    }
+    (found, diags)
+}
+
+/// Works out key, language and role from a path like `content/case-studies/x.fr.md`.
+fn name_file(rel: &Path, config: &SiteConfig) -> Result<Found, Box<Diagnostic>> {
+    let under: Vec<String> = rel
+        .strip_prefix(CONTENT_DIR)
+        .unwrap_or(rel)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let file = under.last().cloned().unwrap_or_default();
+    let stem = file.strip_suffix(".md").unwrap_or(&file);
+    let (name, lang) = match stem.rsplit_once('.') {
+        Some((name, lang)) => {
+            if !config.has_language(lang) {
+                return Err(Box::new(
+                    Diagnostic::error(
+                        rel,
+                        Pos::START,
+                        format!(
+                            "the file name says language `{lang}`, which site.toml does not list"
+                        ),
+                    )
+                    .value(&file)
+                    .help(format!(
+                        "{}; a file in the default language has no suffix (`{name}.md`)",
+                        suggest(
+                            lang,
+                            config.languages.iter().map(String::as_str),
+                            "languages"
+                        )
+                    )),
+                ));
+            }
+            (name.to_string(), lang.to_string())
+        }
+        None => (stem.to_string(), config.default_language.clone()),
+    };
+    let dirs = &under[..under.len().saturating_sub(1)];
+    let mut key_parts: Vec<&str> = dirs.iter().map(String::as_str).collect();
+    let role = if name == "_index" {
+        match dirs {
+            [] => Role::Home,
+            [section] => {
+                check_section(rel, section, config)?;
+                Role::SectionIndex(section.clone())
+            }
+            _ => {
+                return Err(Box::new(
+                    Diagnostic::error(
+                        rel,
+                        Pos::START,
+                        "an `_index` file belongs at the top of content/ or of a section folder",
+                    )
+                    .value(rel.to_string_lossy())
+                    .help("move it up, or rename it to make it a page"),
+                ));
+            }
+        }
+    } else {
+        key_parts.push(&name);
+        match dirs.first() {
+            None => Role::Page {
+                kind: Kind::Page,
+                section: None,
+            },
+            Some(section) => {
+                let kind = check_section(rel, section, config)?;
+                Role::Page {
+                    kind,
+                    section: Some(section.clone()),
+                }
+            }
+        }
+    };
+    let key = if name == "_index" && dirs.is_empty() {
+        String::new()
+    } else {
+        key_parts.join("/")
+    };
+    Ok(Found {
+        path: rel.to_path_buf(),
+        key,
+        lang,
+        role,
+    })
+}
+
+fn check_section(rel: &Path, section: &str, config: &SiteConfig) -> Result<Kind, Box<Diagnostic>> {
+    config.section(section).map(|s| s.kind).ok_or_else(|| {
+        Box::new(
+            Diagnostic::error(rel, Pos::START, format!("folder `{section}` is not a section of site.toml"))
+                .value(section)
+                .help(match crate::diagnostics::closest(section, config.sections.iter().map(|s| s.name.as_str())) {
+                    Some(close) => format!("did you mean `{close}`? Otherwise add `[sections.{section}]` with its `kind` and `title` to site.toml"),
+                    None => format!("add `[sections.{section}]` with its `kind` and `title` to site.toml"),
+                }),
+        )
+    })
+}
+
+fn read_page(root: &Path, f: Found, config: &SiteConfig) -> (Option<Page>, Vec<Diagnostic>) {
+    let bytes = match std::fs::read(root.join(&f.path)) {
+        Ok(b) => b,
+        Err(e) => {
+            return (
+                None,
+                vec![Diagnostic::error(
+                    &f.path,
+                    Pos::START,
+                    format!("cannot read the file: {e}"),
+                )],
+            );
+        }
+    };
+    let text = match decode(bytes) {
+        Ok(t) => t,
+        Err((pos, byte)) => {
+            return (
+                None,
+                vec![
+                    Diagnostic::error(&f.path, pos, "the file is not valid UTF-8 text")
+                        .value(format!("byte 0x{byte:02x}"))
+                        .help("save the file with the UTF-8 encoding (most editors: \"Save with encoding\" → UTF-8)"),
+                ],
+            );
+        }
+    };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    let source_hash = hasher.finish();
+    let (parsed, diags) = frontmatter::parse(&text, &f.path, &f.role, config);
+    let page = parsed.map(|p| Page {
+        key: f.key,
+        lang: f.lang,
+        role: f.role,
+        path: f.path,
+        fm: p.fm,
+        body: p.body,
+        body_line: p.body_line,
+        source_hash,
+    });
+    (page, diags)
+}
+
+/// UTF-8 without BOM and with `\n` line ends; on failure, where the first bad byte is.
+pub fn decode(bytes: Vec<u8>) -> Result<String, (Pos, u8)> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+        (LineIndex::new(&prefix).pos(&prefix, valid), bytes[valid])
+    })?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    })
+}
+
+/// Every file under `dir`, as (absolute source, path relative to `dir`), sorted.
+pub fn files_under(dir: &Path) -> (Vec<(PathBuf, PathBuf)>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    if !dir.is_dir() {
+        return (files, diags);
+    }
+    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                if let Ok(rel) = e.path().strip_prefix(dir) {
+                    files.push((e.path().to_path_buf(), rel.to_path_buf()));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(
+                Diagnostic::error(
+                    e.path()
+                        .map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
+                    Pos::START,
+                    format!("cannot read: {e}"),
+                )
+                .help("remove the link or fix the file's permissions"),
+            ),
+        }
+    }
+    (files, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> SiteConfig {
+        SiteConfig::parse(
+            r#"
+title = "T"
+base_url = "https://example.org"
+default_language = "en"
+languages = ["en", "fr"]
+[sections.case-studies]
+kind = "case-study"
+title = "Case studies"
+"#,
+        )
+        .expect("config")
+    }
+
+    #[test]
+    fn names_keys_languages_and_roles() {
+        let c = config();
+        let f = name_file(Path::new("content/case-studies/food-hub.fr.md"), &c).expect("ok");
+        assert_eq!(
+            (f.key.as_str(), f.lang.as_str()),
+            ("case-studies/food-hub", "fr")
+        );
+        assert_eq!(
+            f.role,
+            Role::Page {
+                kind: Kind::CaseStudy,
+                section: Some("case-studies".into())
+            }
+        );
+        let f = name_file(Path::new("content/_index.md"), &c).expect("ok");
+        assert_eq!((f.key.as_str(), f.role), ("", Role::Home));
+        let f = name_file(Path::new("content/case-studies/_index.fr.md"), &c).expect("ok");
+        assert_eq!(f.role, Role::SectionIndex("case-studies".into()));
+        let f = name_file(Path::new("content/about.md"), &c).expect("ok");
+        assert_eq!(
+            f.role,
+            Role::Page {
+                kind: Kind::Page,
+                section: None
+            }
+        );
+    }
+
+    #[test]
+    fn refuses_unknown_language_and_section() {
+        let c = config();
+        let e = name_file(Path::new("content/case-studies/x.es.md"), &c)
+            .err()
+            .expect("error");
+        assert!(e.message.contains("language `es`"));
+        let e = name_file(Path::new("content/case-study/x.md"), &c)
+            .err()
+            .expect("error");
+        assert!(
+            e.help
+                .as_deref()
+                .unwrap_or("")
+                .contains("did you mean `case-studies`")
+        );
+    }
+
+    #[test]
+    fn decode_strips_bom_and_crlf_and_locates_bad_bytes() {
+        assert_eq!(
+            decode(b"\xef\xbb\xbfa\r\nb".to_vec()),
+            Ok("a\nb".to_string())
+        );
+        assert_eq!(decode(b"ok\nab\xffc".to_vec()), Err((Pos::new(2, 3), 0xff)));
+    }
+}

@@ -1,0 +1,446 @@
+//! Markdown → HTML and plain text, for one page.
+//!
+//! pulldown-cmark's offset iterator lets `@/KEY` links that name no page be reported at
+//! their line. On the way: `@/` links are resolved to the page in the same language (or
+//! the other language, marked with `hreflang`), headings get ids, raw HTML is sanitized,
+//! escaped or kept as `[markdown] raw_html` says, and French pages get no-break spaces
+//! before `; : ! ?` and inside « » — never inside code.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::config::RawHtml;
+use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::model::Page;
+use crate::resolve::Site;
+
+/// What the templates and the search index need of a page body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// The text a reader sees, for search and related content.
+    pub text: String,
+    pub headings: Vec<Heading>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+    pub pos: Pos,
+}
+
+const NBSP: char = '\u{a0}';
+const NARROW_NBSP: char = '\u{202f}';
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `page`'s body. Links to unknown keys are reported at their line of the file.
+pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let body = &page.body;
+    let lines = LineIndex::new(body);
+    let at = |offset: usize| {
+        let p = lines.pos(body, offset);
+        Pos::new(p.line + page.body_line - 1, p.col)
+    };
+    let french = page.lang == "fr" && site.config.french_typography;
+    let policy = site.config.raw_html;
+
+    let mut events: Vec<Event> = Vec::new();
+    let mut has_raw_html = false;
+    let mut heading_starts = Vec::new();
+    let mut code_depth = 0usize;
+    let mut handwritten_links: Vec<bool> = Vec::new();
+    for (event, range) in merge_text(Parser::new_ext(body, options()).into_offset_iter()) {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (dest, hreflang) =
+                    resolve_link(&dest_url, page, site, at(range.start), &mut diags);
+                handwritten_links.push(hreflang.is_some());
+                match hreflang {
+                    Some(lang) => {
+                        // pulldown-cmark's writer has no hreflang, so this one tag is written by hand.
+                        let title_attr = if title.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" title=\"{}\"", escape_attr(&title))
+                        };
+                        Event::InlineHtml(CowStr::from(format!(
+                            "<a href=\"{}\" hreflang=\"{lang}\"{title_attr}>",
+                            escape_attr(&dest)
+                        )))
+                    }
+                    None => Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: CowStr::from(dest),
+                        title,
+                        id,
+                    }),
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                // A hand-written `<a>` needs a hand-written `</a>`.
+                if handwritten_links.pop().unwrap_or(false) {
+                    Event::InlineHtml(CowStr::Borrowed("</a>"))
+                } else {
+                    event
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: CowStr::from(safe_url(&dest_url, policy)),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Heading { .. }) => {
+                heading_starts.push((events.len(), at(range.start)));
+                event
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                code_depth += 1;
+                event
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                code_depth = code_depth.saturating_sub(1);
+                event
+            }
+            Event::Text(text) if french && code_depth == 0 => {
+                Event::Text(CowStr::from(french_spacing(&text)))
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                has_raw_html = true;
+                match policy {
+                    RawHtml::Escape => Event::Text(html),
+                    RawHtml::Sanitize | RawHtml::Allow => Event::Html(html),
+                }
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+
+    let headings = name_headings(&mut events, &heading_starts);
+    let text = plain_text(&events);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if policy == RawHtml::Sanitize && has_raw_html {
+        html = SANITIZER.clean(&html).to_string();
+    }
+    (
+        Rendered {
+            html,
+            text,
+            headings,
+        },
+        diags,
+    )
+}
+
+/// pulldown-cmark splits text at some punctuation; typography needs whole runs.
+fn merge_text<'a>(
+    iter: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+) -> impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)> {
+    let mut iter = iter.peekable();
+    std::iter::from_fn(move || {
+        let (event, mut range) = iter.next()?;
+        let Event::Text(first) = event else {
+            return Some((event, range));
+        };
+        let mut text: Option<String> = None;
+        while let Some((Event::Text(next), next_range)) = iter.peek() {
+            text.get_or_insert_with(|| first.to_string()).push_str(next);
+            range.end = next_range.end;
+            iter.next();
+        }
+        Some((Event::Text(text.map_or(first, CowStr::from)), range))
+    })
+}
+
+/// Resolves `@/KEY#anchor`; other URLs pass through the scheme filter.
+/// Returns the URL and, for a page in another language, that language.
+fn resolve_link(
+    dest: &str,
+    page: &Page,
+    site: &Site,
+    pos: Pos,
+    diags: &mut Vec<Diagnostic>,
+) -> (String, Option<String>) {
+    let Some(target) = dest.strip_prefix("@/") else {
+        return (safe_url(dest, site.config.raw_html), None);
+    };
+    let (key, anchor) = match target.split_once('#') {
+        Some((k, a)) => (k, Some(a)),
+        None => (target, None),
+    };
+    let key = key.trim_end_matches(".md").trim_end_matches('/');
+    let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+    if let Some(id) = site.page(key, &page.lang) {
+        return (format!("{}{fragment}", site.urls[id]), None);
+    }
+    if let Some(id) = site.page_or_fallback(key, &page.lang) {
+        let lang = site.pages[id].lang.clone();
+        return (format!("{}{fragment}", site.urls[id]), Some(lang));
+    }
+    let mut keys: Vec<&str> = site.keys().filter(|k| !k.is_empty()).collect();
+    keys.sort_unstable();
+    diags.push(
+        Diagnostic::error(&page.path, pos, "this link names a page that does not exist")
+            .value(dest)
+            .help(match crate::diagnostics::closest(key, keys.iter().copied()) {
+                Some(close) => format!("did you mean `@/{close}`?"),
+                None => "a link key is the page's path under content/ without `.md`, e.g. `@/case-studies/NAME`".to_string(),
+            }),
+    );
+    ("#".to_string(), None)
+}
+
+/// Drops `javascript:`, `vbscript:` and `data:` URLs unless raw HTML is explicitly allowed.
+fn safe_url(url: &str, policy: RawHtml) -> String {
+    if policy == RawHtml::Allow {
+        return url.to_string();
+    }
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take_while(|&c| c != ':' && c != '/' && c != '?' && c != '#')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let has_scheme = url.contains(':') && !url.starts_with('/') && !url.starts_with('#');
+    if has_scheme && matches!(scheme.as_str(), "javascript" | "vbscript" | "data" | "file") {
+        "#".to_string()
+    } else {
+        url.to_string()
+    }
+}
+
+fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Gives every heading an id (its `{#id}` if the author wrote one), unique in the page.
+fn name_headings(events: &mut [Event], starts: &[(usize, Pos)]) -> Vec<Heading> {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut headings = Vec::with_capacity(starts.len());
+    for &(start, pos) in starts {
+        let mut text = String::new();
+        for e in &events[start + 1..] {
+            match e {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
+            }
+        }
+        if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[start] {
+            let base = match id {
+                Some(given) => given.to_string(),
+                None => {
+                    let s = crate::frontmatter::slugify(&text);
+                    if s.is_empty() {
+                        "section".to_string()
+                    } else {
+                        s
+                    }
+                }
+            };
+            let mut unique = base.clone();
+            let mut n = 1;
+            while !used.insert(unique.clone()) {
+                n += 1;
+                unique = format!("{base}-{n}");
+            }
+            *id = Some(CowStr::from(unique.clone()));
+            headings.push(Heading {
+                level: heading_level(*level),
+                text: text.trim().to_string(),
+                id: unique,
+                pos,
+            });
+        }
+    }
+    headings
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) => {
+                if !text.ends_with(' ') {
+                    text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    text.trim_end().to_string()
+}
+
+/// French spacing: a no-break space before `; ! ?` (narrow) and `:` (full), and inside « ».
+/// Only ordinary spaces already there are replaced before `; : ! ?` (so `10:30` and URLs stay
+/// intact); « » get their spaces even when the author left them out.
+pub fn french_spacing(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            ' ' | NBSP | NARROW_NBSP => {
+                let next = chars.get(i + 1).copied();
+                match next {
+                    Some(';' | '!' | '?') => out.push(NARROW_NBSP),
+                    Some(':') => out.push(NBSP),
+                    Some('»') => out.push(NBSP),
+                    _ if out.ends_with('«') => {}
+                    _ => out.push(c),
+                }
+            }
+            '«' => {
+                out.push('«');
+                out.push(NBSP);
+                // Swallow the author's own space after «.
+                while matches!(chars.get(i + 1), Some(' ' | &NBSP | &NARROW_NBSP)) {
+                    i += 1;
+                }
+            }
+            '»' => {
+                if !out.ends_with(NBSP) && !out.ends_with(NARROW_NBSP) && !out.is_empty() {
+                    out.push(NBSP);
+                }
+                out.push('»');
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Folds a Latin letter with a diacritic to its base letter(s), for slugs.
+pub fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'œ' => 'o',
+        'æ' => 'a',
+        c => c,
+    }
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class", "dir"])
+        .add_tag_attributes("a", ["hreflang"])
+        .add_tag_attributes("ol", ["start"])
+        .add_tag_attributes("td", ["colspan", "rowspan"])
+        .add_tag_attributes("th", ["colspan", "rowspan", "scope"])
+        .link_rel(None);
+    b
+});
+
+/// Escapes text for HTML (titles and summaries outside templates).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape_html(&mut out, s);
+    out
+}
+
+fn pulldown_cmark_escape_html(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_spacing_rules() {
+        assert_eq!(french_spacing("Pourquoi ?"), "Pourquoi\u{202f}?");
+        assert_eq!(french_spacing("Note : voir"), "Note\u{a0}: voir");
+        assert_eq!(french_spacing("«réfugiés»"), "«\u{a0}réfugiés\u{a0}»");
+        assert_eq!(french_spacing("« réfugiés »"), "«\u{a0}réfugiés\u{a0}»");
+        // No space, no change: times and URLs stay as written.
+        assert_eq!(
+            french_spacing("à 10:30 sur https://x.org"),
+            "à 10:30 sur https://x.org"
+        );
+        assert_eq!(french_spacing("Oui ; non !"), "Oui\u{202f}; non\u{202f}!");
+    }
+
+    #[test]
+    fn unsafe_schemes_are_dropped() {
+        assert_eq!(safe_url("javascript:alert(1)", RawHtml::Sanitize), "#");
+        assert_eq!(safe_url(" JavaScript:alert(1)", RawHtml::Escape), "#");
+        assert_eq!(safe_url("java\tscript:alert(1)", RawHtml::Sanitize), "#");
+        assert_eq!(safe_url("data:text/html,x", RawHtml::Sanitize), "#");
+        assert_eq!(
+            safe_url("https://example.org/a:b", RawHtml::Sanitize),
+            "https://example.org/a:b"
+        );
+        assert_eq!(safe_url("/en/x/#a:b", RawHtml::Sanitize), "/en/x/#a:b");
+    }
+}

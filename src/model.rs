@@ -1,0 +1,464 @@
+//! The typed content model: what a page is once its front matter has been checked.
+//!
+//! Values an author wrote keep the position they were written at ([`Located`]), so later
+//! stages (resolve, the accessibility lint) can report problems where the author can fix
+//! them. Nothing here does I/O or knows about YAML.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::diagnostics::Pos;
+
+/// A value with the position in its source file where the author wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+impl<T> Located<T> {
+    pub fn new(value: T, pos: Pos) -> Self {
+        Self { value, pos }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    CaseStudy,
+    Lesson,
+    Recommendation,
+    Forum,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::CaseStudy,
+        Kind::Lesson,
+        Kind::Recommendation,
+        Kind::Forum,
+        Kind::Page,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::CaseStudy => "case-study",
+            Kind::Lesson => "lesson",
+            Kind::Recommendation => "recommendation",
+            Kind::Forum => "forum",
+            Kind::Page => "page",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A calendar date, as authors write it in YAML (`2026-03-12`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let year = s[0..4].parse().ok()?;
+        let month: u8 = s[5..7].parse().ok()?;
+        let day: u8 = s[8..10].parse().ok()?;
+        let date = Date { year, month, day };
+        (month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month)).then_some(date)
+    }
+
+    /// Days since 1970-01-01 (negative before), by Howard Hinnant's civil algorithm.
+    pub fn days_since_epoch(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Date {
+            year: year as i32,
+            month: month as u8,
+            day: day as u8,
+        }
+    }
+
+    /// Today in UTC, from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_days_since_epoch(i64::try_from(secs / 86_400).unwrap_or(0))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// A year and month (`2020-03`), for case-study periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct YearMonth {
+    pub year: i32,
+    pub month: u8,
+}
+
+impl YearMonth {
+    pub fn parse(s: &str) -> Option<YearMonth> {
+        let (y, m) = s.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 {
+            return None;
+        }
+        let month: u8 = m.parse().ok()?;
+        (1..=12).contains(&month).then_some(YearMonth {
+            year: y.parse().ok()?,
+            month,
+        })
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// A moment with the UTC offset the author wrote (`2026-03-12T13:00:00-05:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateTime {
+    pub date: Date,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+    /// Minutes east of UTC.
+    pub offset_minutes: i32,
+}
+
+/// Why a date-time was refused, so the author gets the right fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateTimeError {
+    Invalid,
+    MissingOffset,
+}
+
+impl DateTime {
+    pub fn parse(s: &str) -> Result<DateTime, DateTimeError> {
+        let s = s.trim();
+        if s.len() < 19 {
+            return Err(DateTimeError::Invalid);
+        }
+        let date = s
+            .get(..10)
+            .and_then(Date::parse)
+            .ok_or(DateTimeError::Invalid)?;
+        let sep = s.as_bytes()[10];
+        if sep != b'T' && sep != b't' && sep != b' ' {
+            return Err(DateTimeError::Invalid);
+        }
+        let time = s.get(11..19).ok_or(DateTimeError::Invalid)?;
+        let tb = time.as_bytes();
+        if tb[2] != b':' || tb[5] != b':' {
+            return Err(DateTimeError::Invalid);
+        }
+        let num = |r: std::ops::Range<usize>| -> Result<u8, DateTimeError> {
+            time.get(r)
+                .and_then(|x| x.parse().ok())
+                .ok_or(DateTimeError::Invalid)
+        };
+        let (hour, minute, second) = (num(0..2)?, num(3..5)?, num(6..8)?);
+        if hour > 23 || minute > 59 || second > 60 {
+            return Err(DateTimeError::Invalid);
+        }
+        let mut rest = &s[19..];
+        // Fractional seconds are accepted and dropped: forums are scheduled to the minute.
+        if let Some(frac) = rest.strip_prefix('.') {
+            let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return Err(DateTimeError::Invalid);
+            }
+            rest = &frac[digits..];
+        }
+        let offset_minutes = match rest {
+            "" => return Err(DateTimeError::MissingOffset),
+            "Z" | "z" => 0,
+            _ => {
+                let sign = match rest.as_bytes()[0] {
+                    b'+' => 1,
+                    b'-' => -1,
+                    _ => return Err(DateTimeError::Invalid),
+                };
+                let off = &rest[1..];
+                let (h, m) = off.split_once(':').ok_or(DateTimeError::Invalid)?;
+                if h.len() != 2 || m.len() != 2 {
+                    return Err(DateTimeError::Invalid);
+                }
+                let h: i32 = h.parse().map_err(|_| DateTimeError::Invalid)?;
+                let m: i32 = m.parse().map_err(|_| DateTimeError::Invalid)?;
+                if h > 18 || m > 59 {
+                    return Err(DateTimeError::Invalid);
+                }
+                sign * (h * 60 + m)
+            }
+        };
+        Ok(DateTime {
+            date,
+            hour,
+            minute,
+            second,
+            offset_minutes,
+        })
+    }
+
+    /// Seconds since the Unix epoch of this moment.
+    pub fn timestamp(&self) -> i64 {
+        self.date.days_since_epoch() * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
+            - i64::from(self.offset_minutes) * 60
+    }
+
+    /// The same moment in UTC, as `YYYYMMDDTHHMMSSZ` (RFC 5545 form).
+    pub fn to_ical_utc(&self) -> String {
+        let ts = self.timestamp();
+        let date = Date::from_days_since_epoch(ts.div_euclid(86_400));
+        let secs = ts.rem_euclid(86_400);
+        format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            date.year,
+            date.month,
+            date.day,
+            secs / 3600,
+            secs % 3600 / 60,
+            secs % 60
+        )
+    }
+
+    /// RFC 3339 as written, normalized (for `datetime` attributes and feeds).
+    pub fn to_rfc3339(&self) -> String {
+        let sign = if self.offset_minutes < 0 { '-' } else { '+' };
+        let off = self.offset_minutes.abs();
+        format!(
+            "{}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+            self.date,
+            self.hour,
+            self.minute,
+            self.second,
+            off / 60,
+            off % 60
+        )
+    }
+
+    /// `UTC−05:00`, the way the offset is shown to readers.
+    pub fn offset_label(&self) -> String {
+        if self.offset_minutes == 0 {
+            return "UTC".to_string();
+        }
+        let sign = if self.offset_minutes < 0 { '−' } else { '+' };
+        let off = self.offset_minutes.abs();
+        format!("UTC{sign}{:02}:{:02}", off / 60, off % 60)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    pub start: YearMonth,
+    pub end: Option<YearMonth>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partner {
+    pub name: String,
+    pub sector: Option<Located<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub title: String,
+    pub url: Option<String>,
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub name: String,
+    pub city: Option<Located<String>>,
+}
+
+/// Fields that only some kinds have; absent ones stay at their default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KindFields {
+    // case-study
+    pub period: Option<Period>,
+    pub partners: Vec<Partner>,
+    pub sources: Vec<Source>,
+    pub status: Option<Located<String>>,
+    // lesson, recommendation
+    pub evidence: Vec<Located<String>>,
+    pub issued_by: Option<String>,
+    // forum
+    pub starts: Option<DateTime>,
+    pub ends: Option<DateTime>,
+    pub location: Option<Location>,
+    pub online: bool,
+    pub languages: Vec<Located<String>>,
+    pub cases: Vec<Located<String>>,
+    pub questions: Vec<String>,
+    pub registration: Option<String>,
+}
+
+/// Front matter every page has, then the kind's own fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontMatter {
+    pub title: String,
+    pub summary: String,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub slug: Option<Located<String>>,
+    pub draft: bool,
+    pub authors: Vec<String>,
+    /// `extra`, as JSON so templates can read it and no YAML type leaks out.
+    pub extra: serde_json::Value,
+    /// Taxonomy name → term ids, in the order written.
+    pub taxonomies: BTreeMap<String, Vec<Located<String>>>,
+    pub fields: KindFields,
+}
+
+/// What a source file is: a section's `_index`, or a content page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// `content/_index.md`: the home page text.
+    Home,
+    /// `content/SECTION/_index.md`.
+    SectionIndex(String),
+    /// A content page of the given kind, in `section` (None for files at the top of content/).
+    Page { kind: Kind, section: Option<String> },
+}
+
+/// One Markdown file of `content/`, parsed.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// `case-studies/food-hub`: path under content/ without language suffix and `.md`.
+    pub key: String,
+    pub lang: String,
+    pub role: Role,
+    /// Relative to the site root, e.g. `content/case-studies/food-hub.fr.md`.
+    pub path: PathBuf,
+    pub fm: FrontMatter,
+    /// Markdown after the front matter.
+    pub body: String,
+    /// 1-based line of the file on which `body` starts.
+    pub body_line: usize,
+    /// Hash of the whole source text, for incremental work downstream.
+    pub source_hash: u64,
+}
+
+impl Page {
+    pub fn kind(&self) -> Option<Kind> {
+        match &self.role {
+            Role::Page { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_and_validate() {
+        assert_eq!(
+            Date::parse("2026-03-12"),
+            Some(Date {
+                year: 2026,
+                month: 3,
+                day: 12
+            })
+        );
+        assert_eq!(Date::parse("2026-02-30"), None);
+        assert_eq!(Date::parse("2024-02-29").map(|d| d.day), Some(29));
+        assert_eq!(Date::parse("2023-02-29"), None);
+        assert_eq!(Date::parse("12/03/2026"), None);
+    }
+
+    #[test]
+    fn epoch_days_round_trip() {
+        for s in ["1970-01-01", "2000-02-29", "2026-03-12", "1969-12-31"] {
+            let d = Date::parse(s).expect("valid");
+            assert_eq!(Date::from_days_since_epoch(d.days_since_epoch()), d);
+        }
+        assert_eq!(
+            Date::parse("1970-01-02").map(Date::days_since_epoch),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn datetimes_need_an_offset() {
+        let dt = DateTime::parse("2026-03-12T13:00:00-05:00").expect("valid");
+        assert_eq!(dt.offset_minutes, -300);
+        assert_eq!(dt.to_ical_utc(), "20260312T180000Z");
+        assert_eq!(dt.offset_label(), "UTC−05:00");
+        assert_eq!(
+            DateTime::parse("2026-03-12T13:00:00"),
+            Err(DateTimeError::MissingOffset)
+        );
+        assert_eq!(
+            DateTime::parse("2026-03-12 25:00:00Z"),
+            Err(DateTimeError::Invalid)
+        );
+        assert_eq!(
+            DateTime::parse("2026-12-31T22:30:00-05:00").map(|d| d.to_ical_utc()),
+            Ok("20270101T033000Z".to_string())
+        );
+    }
+
+    #[test]
+    fn year_months() {
+        assert!(YearMonth::parse("2020-03").is_some());
+        assert!(YearMonth::parse("2020-13").is_none());
+        assert!(YearMonth::parse("2020").is_none());
+    }
+}

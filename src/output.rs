@@ -1,0 +1,189 @@
+//! Write: the rendered files → `public/`, all or nothing.
+//!
+//! The site is written to a staging folder beside the output folder (same file system),
+//! then swapped in with one atomic `rename` exchange, so a reader, a web server or a build
+//! killed at any moment sees the old site or the new one, never a mix. A failed build never
+//! reaches this module, so the previous `public/` stays byte-identical.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative to the output folder, with `/` separators (`en/x/index.html`).
+    pub path: String,
+    pub bytes: Vec<u8>,
+    /// For HTML pages: what the sitemap says about them.
+    pub sitemap: Option<SitemapEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SitemapEntry {
+    /// Absolute URL.
+    pub url: String,
+    pub lastmod: Option<String>,
+    /// (language, absolute URL) of every version, this one included.
+    pub alternates: Vec<(String, String)>,
+}
+
+impl OutputFile {
+    pub fn new(path: String, bytes: Vec<u8>) -> Self {
+        Self {
+            path,
+            bytes,
+            sitemap: None,
+        }
+    }
+}
+
+const STAGING: &str = "staging";
+const OLD: &str = "old";
+
+fn sibling(out: &Path, what: &str, id: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.{what}-{id}"))
+}
+
+/// Writes `files` as the new content of `out`, atomically.
+pub fn write_site(out: &Path, files: &[OutputFile], copies: &[(PathBuf, String)]) -> Result<()> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    remove_stale(out);
+    let id = std::process::id().to_string();
+    let staging = sibling(out, STAGING, &id);
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)
+            .with_context(|| format!("cannot remove {}", staging.display()))?;
+    }
+    std::fs::create_dir_all(&staging)
+        .with_context(|| format!("cannot create {}", staging.display()))?;
+
+    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for f in files {
+        if let Some(d) = Path::new(&f.path).parent() {
+            dirs.insert(staging.join(d));
+        }
+    }
+    for (_, dest) in copies {
+        if let Some(d) = Path::new(dest).parent() {
+            dirs.insert(staging.join(d));
+        }
+    }
+    for d in &dirs {
+        std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let path = staging.join(&f.path);
+        std::fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))
+    })?;
+    copies.par_iter().try_for_each(|(src, dest)| {
+        let path = staging.join(dest);
+        std::fs::copy(src, &path)
+            .map(|_| ())
+            .with_context(|| format!("cannot copy {} to {}", src.display(), path.display()))
+    })?;
+    swap_in(&staging, out, &id)
+}
+
+/// Replaces `out` by `staging` in one step where the system allows it.
+fn swap_in(staging: &Path, out: &Path, id: &str) -> Result<()> {
+    if out.exists() {
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{CWD, RenameFlags, renameat_with};
+            if renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE).is_ok() {
+                // `staging` now holds the old site.
+                return std::fs::remove_dir_all(staging).with_context(|| {
+                    format!("cannot remove the previous site at {}", staging.display())
+                });
+            }
+        }
+        // Elsewhere: two renames; `remove_stale` restores the old site if we die in between.
+        let old = sibling(out, OLD, id);
+        std::fs::rename(out, &old)
+            .with_context(|| format!("cannot move {} aside", out.display()))?;
+        std::fs::rename(staging, out)
+            .with_context(|| format!("cannot move the new site to {}", out.display()))?;
+        std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))
+    } else {
+        std::fs::rename(staging, out)
+            .with_context(|| format!("cannot move the new site to {}", out.display()))
+    }
+}
+
+/// Cleans up after builds that were killed: their staging folders, and an old site left
+/// aside when the new one never arrived.
+pub fn remove_stale(out: &Path) {
+    let Some(parent) = out.parent().map(|p| {
+        if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        }
+    }) else {
+        return;
+    };
+    let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
+        let Some((what, pid)) = rest.split_once('-') else {
+            continue;
+        };
+        if pid_alive(pid) && pid != std::process::id().to_string() {
+            continue;
+        }
+        let path = entry.path();
+        if what == OLD && !out.exists() {
+            let _ = std::fs::rename(&path, out);
+        } else if what == STAGING || what == OLD {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+fn pid_alive(pid: &str) -> bool {
+    cfg!(target_os = "linux") && Path::new("/proc").join(pid).exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swaps_and_leaves_nothing_behind() {
+        let dir = std::env::temp_dir().join(format!("passerelle-output-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = dir.join("public");
+        let files = vec![OutputFile::new("a/index.html".into(), b"one".to_vec())];
+        write_site(&out, &files, &[]).expect("first");
+        let files = vec![OutputFile::new("b.txt".into(), b"two".to_vec())];
+        write_site(&out, &files, &[]).expect("second");
+        assert!(!out.join("a").exists());
+        assert_eq!(std::fs::read(out.join("b.txt")).expect("read"), b"two");
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,558 @@
+//! Resolve: every check that needs the whole site, then the read-only [`Site`].
+//!
+//! Input: the config and the loaded pages. Output: the `Site` (URLs, translations,
+//! listings, term pages, backlinks), and diagnostics for unknown taxonomy terms, `evidence`
+//! and `cases` keys that name no page or a page of the wrong kind, missing translations and
+//! URL collisions. Nothing mutates the `Site` after this stage: rendering reads it from
+//! many threads at once.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::{SiteConfig, TranslationPolicy};
+use crate::diagnostics::{Diagnostic, Pos, suggest};
+use crate::model::{Kind, Located, Page, Role};
+
+/// Index of a page in [`Site::pages`].
+pub type PageId = usize;
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Content pages, home pages and section indexes, sorted by (key, lang).
+    pub pages: Vec<Page>,
+    /// URL path of each page (`/en/case-studies/food-hub/`), by [`PageId`].
+    pub urls: Vec<String>,
+    /// key → the page in each language.
+    by_key: HashMap<String, BTreeMap<String, PageId>>,
+    /// (section, lang) → content pages, newest first.
+    pub section_pages: HashMap<(String, String), Vec<PageId>>,
+    /// (taxonomy, term, lang) → pages, newest first.
+    pub term_pages: HashMap<(String, String, String), Vec<PageId>>,
+    /// key of a cited page → keys of the pages that cite it (evidence, cases), sorted.
+    pub cited_by: HashMap<String, Vec<String>>,
+    /// Content pages of each language, newest first (feeds, home).
+    pub newest: HashMap<String, Vec<PageId>>,
+}
+
+impl Site {
+    pub fn page(&self, key: &str, lang: &str) -> Option<PageId> {
+        self.by_key.get(key)?.get(lang).copied()
+    }
+
+    /// The page for `key` in `lang`, else in the default language, else in any language.
+    pub fn page_or_fallback(&self, key: &str, lang: &str) -> Option<PageId> {
+        let langs = self.by_key.get(key)?;
+        langs
+            .get(lang)
+            .or_else(|| langs.get(&self.config.default_language))
+            .or_else(|| langs.values().next())
+            .copied()
+    }
+
+    /// The other-language versions of `key` (language → page).
+    pub fn translations(&self, key: &str) -> impl Iterator<Item = (&str, PageId)> {
+        self.by_key
+            .get(key)
+            .into_iter()
+            .flat_map(|m| m.iter().map(|(l, id)| (l.as_str(), *id)))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.by_key.keys().map(String::as_str)
+    }
+
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_url, path)
+    }
+
+    pub fn home_url(&self, lang: &str) -> String {
+        format!("/{lang}/")
+    }
+
+    pub fn section_url(&self, section: &str, lang: &str) -> String {
+        match self.config.section(section) {
+            Some(s) => format!("/{lang}/{}/", s.slug.get(lang)),
+            None => self.home_url(lang),
+        }
+    }
+
+    pub fn taxonomy_url(&self, taxonomy: &str, lang: &str) -> String {
+        match self.config.taxonomy(taxonomy) {
+            Some(t) => format!("/{lang}/{}/", t.slug.get(lang)),
+            None => self.home_url(lang),
+        }
+    }
+
+    pub fn term_url(&self, taxonomy: &str, term: &str, lang: &str) -> String {
+        format!("{}{term}/", self.taxonomy_url(taxonomy, lang))
+    }
+
+    pub fn search_url(&self, lang: &str) -> String {
+        format!("/{lang}/{}/", self.config.search_slug.get(lang))
+    }
+}
+
+/// Builds the `Site` and reports every cross-page problem.
+pub fn resolve(config: SiteConfig, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let urls: Vec<String> = pages.iter().map(|p| page_url(&config, p)).collect();
+
+    let mut by_key: HashMap<String, BTreeMap<String, PageId>> = HashMap::new();
+    for (id, p) in pages.iter().enumerate() {
+        by_key
+            .entry(p.key.clone())
+            .or_default()
+            .insert(p.lang.clone(), id);
+    }
+
+    check_terms(&config, &pages, &mut diags);
+    check_references(&config, &pages, &by_key, &mut diags);
+    check_translations(&config, &pages, &by_key, &mut diags);
+    check_collisions(&config, &pages, &urls, &mut diags);
+
+    let newest_first = |ids: &mut Vec<PageId>| {
+        ids.sort_by(|&a, &b| {
+            let (pa, pb) = (&pages[a], &pages[b]);
+            pb.fm
+                .date
+                .cmp(&pa.fm.date)
+                .then_with(|| pa.key.cmp(&pb.key))
+        });
+    };
+
+    let mut section_pages: HashMap<(String, String), Vec<PageId>> = HashMap::new();
+    let mut term_pages: HashMap<(String, String, String), Vec<PageId>> = HashMap::new();
+    let mut newest: HashMap<String, Vec<PageId>> = HashMap::new();
+    let mut cited_by: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, p) in pages.iter().enumerate() {
+        let Role::Page { section, .. } = &p.role else {
+            continue;
+        };
+        if let Some(section) = section {
+            section_pages
+                .entry((section.clone(), p.lang.clone()))
+                .or_default()
+                .push(id);
+        }
+        newest.entry(p.lang.clone()).or_default().push(id);
+        for (tax, terms) in &p.fm.taxonomies {
+            if config.taxonomy(tax).is_none() {
+                continue;
+            }
+            for t in dedup(terms) {
+                term_pages
+                    .entry((tax.clone(), t.clone(), p.lang.clone()))
+                    .or_default()
+                    .push(id);
+            }
+        }
+        for cited in p.fm.fields.evidence.iter().chain(&p.fm.fields.cases) {
+            let list = cited_by.entry(cited.value.clone()).or_default();
+            if !list.contains(&p.key) {
+                list.push(p.key.clone());
+            }
+        }
+    }
+    section_pages.values_mut().for_each(newest_first);
+    term_pages.values_mut().for_each(newest_first);
+    newest.values_mut().for_each(newest_first);
+    cited_by.values_mut().for_each(|v| v.sort());
+
+    let site = Site {
+        config,
+        pages,
+        urls,
+        by_key,
+        section_pages,
+        term_pages,
+        cited_by,
+        newest,
+    };
+    (site, diags)
+}
+
+fn dedup(terms: &[Located<String>]) -> Vec<&String> {
+    let mut out: Vec<&String> = Vec::new();
+    for t in terms {
+        if !out.contains(&&t.value) {
+            out.push(&t.value);
+        }
+    }
+    out
+}
+
+fn page_url(config: &SiteConfig, page: &Page) -> String {
+    let lang = &page.lang;
+    match &page.role {
+        Role::Home => format!("/{lang}/"),
+        Role::SectionIndex(section) => {
+            let slug = config
+                .section(section)
+                .map_or(section.as_str(), |s| s.slug.get(lang));
+            format!("/{lang}/{slug}/")
+        }
+        Role::Page { section, .. } => {
+            let mut parts: Vec<&str> = page.key.split('/').collect();
+            let name = parts.pop().unwrap_or_default();
+            let slug = page.fm.slug.as_ref().map_or(name, |s| s.value.as_str());
+            let mut url = format!("/{lang}/");
+            if let Some(section) = section {
+                let section_slug = config
+                    .section(section)
+                    .map_or(section.as_str(), |s| s.slug.get(lang));
+                url.push_str(section_slug);
+                url.push('/');
+                // Sub-folders of a section keep their names in the URL.
+                for dir in parts.iter().skip(1) {
+                    url.push_str(dir);
+                    url.push('/');
+                }
+            }
+            url.push_str(slug);
+            url.push('/');
+            url
+        }
+    }
+}
+
+fn check_terms(config: &SiteConfig, pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    let unknown = |tax_name: &str, term: &Located<String>, path: &std::path::Path| {
+        let tax = config.taxonomy(tax_name)?;
+        if tax.term(&term.value).is_some() {
+            return None;
+        }
+        Some(
+            Diagnostic::error(
+                path,
+                term.pos,
+                format!(
+                    "`{}` is not a term of the `{tax_name}` vocabulary",
+                    term.value
+                ),
+            )
+            .value(&term.value)
+            .help(format!(
+                "{} (or add `{}` to [taxonomies.{tax_name}.terms] in site.toml)",
+                suggest(
+                    &term.value,
+                    tax.terms.iter().map(|t| t.id.as_str()),
+                    "terms"
+                ),
+                term.value
+            )),
+        )
+    };
+    for p in pages {
+        for (tax, terms) in &p.fm.taxonomies {
+            diags.extend(terms.iter().filter_map(|t| unknown(tax, t, &p.path)));
+        }
+        for partner in &p.fm.fields.partners {
+            if let Some(sector) = &partner.sector {
+                diags.extend(unknown("sectors", sector, &p.path));
+            }
+        }
+        if let Some(city) = p.fm.fields.location.as_ref().and_then(|l| l.city.as_ref()) {
+            diags.extend(unknown("cities", city, &p.path));
+        }
+    }
+}
+
+fn check_references(
+    config: &SiteConfig,
+    pages: &[Page],
+    by_key: &HashMap<String, BTreeMap<String, PageId>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let case_keys: Vec<&str> = {
+        let mut v: Vec<&str> = pages
+            .iter()
+            .filter(|p| p.kind() == Some(Kind::CaseStudy))
+            .map(|p| p.key.as_str())
+            .collect();
+        v.dedup();
+        v
+    };
+    let case_section = config
+        .section_of_kind(Kind::CaseStudy)
+        .map_or("case-studies", |s| s.name.as_str());
+    for p in pages {
+        let fields = [
+            ("evidence", &p.fm.fields.evidence),
+            ("cases", &p.fm.fields.cases),
+        ];
+        for (field, keys) in fields {
+            for k in keys {
+                let key = k
+                    .value
+                    .trim_start_matches("@/")
+                    .trim_end_matches(".md")
+                    .trim_matches('/');
+                match by_key.get(key).and_then(|m| m.values().next()) {
+                    None => diags.push(
+                        Diagnostic::error(&p.path, k.pos, format!("`{field}` names a page that does not exist"))
+                            .value(&k.value)
+                            .help(match crate::diagnostics::closest(key, case_keys.iter().copied()) {
+                                Some(close) => format!("did you mean `{close}`?"),
+                                None => format!("a key is a case study's path under content/ without `.md`, e.g. `{case_section}/NAME`"),
+                            }),
+                    ),
+                    Some(&id) if pages[id].kind() != Some(Kind::CaseStudy) => diags.push(
+                        Diagnostic::error(
+                            &p.path,
+                            k.pos,
+                            format!(
+                                "`{field}` must name case studies, but this is a {}",
+                                pages[id].kind().map_or("section index", Kind::as_str)
+                            ),
+                        )
+                        .value(&k.value)
+                        .help(format!("name a case study, e.g. `{}`", case_keys.first().copied().unwrap_or("case-studies/NAME"))),
+                    ),
+                    Some(_) if key != k.value => diags.push(
+                        Diagnostic::error(&p.path, k.pos, format!("`{field}` keys are written without `@/`, `.md` or slashes around them"))
+                            .value(&k.value)
+                            .help(format!("write `{key}`")),
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+}
+
+fn check_translations(
+    config: &SiteConfig,
+    pages: &[Page],
+    by_key: &HashMap<String, BTreeMap<String, PageId>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (key, langs) in by_key {
+        let Some(&source) = langs
+            .get(&config.default_language)
+            .or_else(|| langs.values().next())
+        else {
+            continue;
+        };
+        let source = &pages[source];
+        for lang in &config.languages {
+            if langs.contains_key(lang) {
+                continue;
+            }
+            let expected = translation_path(source, lang, &config.default_language);
+            let message = format!("no {} version of this page", language_name(lang));
+            let help = format!("create {} (a translation of this file)", expected);
+            let _ = key;
+            diags.push(match config.translations {
+                TranslationPolicy::Require => {
+                    Diagnostic::error(&source.path, Pos::START, message).help(help)
+                }
+                TranslationPolicy::Warn => {
+                    Diagnostic::warning(&source.path, Pos::START, message).help(help)
+                }
+            });
+        }
+    }
+}
+
+/// The file an author creates to translate `page` into `lang`.
+pub fn translation_path(page: &Page, lang: &str, default_language: &str) -> String {
+    let path = page.path.to_string_lossy().replace('\\', "/");
+    let stem = path.strip_suffix(".md").unwrap_or(&path);
+    let stem = stem
+        .strip_suffix(&format!(".{}", page.lang))
+        .unwrap_or(stem);
+    if lang == default_language {
+        format!("{stem}.md")
+    } else {
+        format!("{stem}.{lang}.md")
+    }
+}
+
+pub fn language_name(lang: &str) -> &str {
+    match lang {
+        "en" => "English",
+        "fr" => "French",
+        other => other,
+    }
+}
+
+fn check_collisions(
+    config: &SiteConfig,
+    pages: &[Page],
+    urls: &[String],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut reserved: HashMap<String, String> = HashMap::new();
+    for lang in &config.languages {
+        reserved.insert(
+            format!("/{lang}/{}/", config.search_slug.get(lang)),
+            "the search page".into(),
+        );
+        for t in &config.taxonomies {
+            reserved.insert(
+                format!("/{lang}/{}/", t.slug.get(lang)),
+                format!("the `{}` taxonomy page", t.name),
+            );
+        }
+        for s in &config.sections {
+            reserved.insert(
+                format!("/{lang}/{}/page/", s.slug.get(lang)),
+                format!("the pages of the `{}` listing", s.name),
+            );
+        }
+    }
+    let mut seen: HashMap<&str, PageId> = HashMap::new();
+    for (id, p) in pages.iter().enumerate() {
+        let url = urls[id].as_str();
+        if matches!(p.role, Role::Page { .. }) {
+            if let Some(what) = reserved.get(url) {
+                diags.push(
+                    Diagnostic::error(
+                        &p.path,
+                        p.fm.slug.as_ref().map_or(Pos::START, |s| s.pos),
+                        format!("this page's URL {url} is already {what}"),
+                    )
+                    .value(url)
+                    .help("give the page another `slug`, or rename the file"),
+                );
+                continue;
+            }
+        }
+        if let Some(&other) = seen.get(url) {
+            diags.push(
+                Diagnostic::error(
+                    &p.path,
+                    p.fm.slug.as_ref().map_or(Pos::START, |s| s.pos),
+                    format!("two pages would be written to {url}"),
+                )
+                .value(url)
+                .help(format!(
+                    "{} has the same URL; give one of them another `slug` or file name",
+                    pages[other].path.to_string_lossy()
+                )),
+            );
+        } else {
+            seen.insert(url, id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FrontMatter;
+
+    fn page(key: &str, lang: &str, kind: Kind, slug: Option<&str>) -> Page {
+        let section = key.split('/').next().map(str::to_string);
+        Page {
+            key: key.into(),
+            lang: lang.into(),
+            role: Role::Page { kind, section },
+            path: format!(
+                "content/{key}{}.md",
+                if lang == "en" {
+                    String::new()
+                } else {
+                    format!(".{lang}")
+                }
+            )
+            .into(),
+            fm: FrontMatter {
+                title: "T".into(),
+                summary: "S".into(),
+                date: None,
+                updated: None,
+                slug: slug.map(|s| Located::new(s.to_string(), Pos::new(4, 7))),
+                draft: false,
+                authors: vec![],
+                extra: serde_json::Value::Null,
+                taxonomies: BTreeMap::new(),
+                fields: Default::default(),
+            },
+            body: String::new(),
+            body_line: 1,
+            source_hash: 0,
+        }
+    }
+
+    fn config() -> SiteConfig {
+        SiteConfig::parse(
+            r#"
+title = "T"
+base_url = "https://example.org"
+default_language = "en"
+languages = ["en", "fr"]
+[sections.case-studies]
+kind = "case-study"
+title = "Case studies"
+slug = { en = "case-studies", fr = "etudes-de-cas" }
+[sections.lessons]
+kind = "lesson"
+title = "Lessons"
+"#,
+        )
+        .expect("config")
+    }
+
+    #[test]
+    fn urls_use_localized_slugs() {
+        let c = config();
+        let p = page(
+            "case-studies/food-hub",
+            "fr",
+            Kind::CaseStudy,
+            Some("carrefour"),
+        );
+        assert_eq!(page_url(&c, &p), "/fr/etudes-de-cas/carrefour/");
+        let p = page("case-studies/food-hub", "en", Kind::CaseStudy, None);
+        assert_eq!(page_url(&c, &p), "/en/case-studies/food-hub/");
+    }
+
+    #[test]
+    fn evidence_must_exist_and_be_a_case_study() {
+        let mut lesson = page("lessons/l", "en", Kind::Lesson, None);
+        lesson.fm.fields.evidence = vec![
+            Located::new("case-studies/food-hb".into(), Pos::new(5, 12)),
+            Located::new("lessons/l".into(), Pos::new(6, 12)),
+        ];
+        let pages = vec![
+            page("case-studies/food-hub", "en", Kind::CaseStudy, None),
+            lesson,
+        ];
+        let (_, diags) = resolve(config(), pages);
+        let errors: Vec<String> = diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("5:12") && e.contains("did you mean `case-studies/food-hub`")),
+            "{errors:#?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("6:12") && e.contains("but this is a lesson")),
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn collisions_and_missing_translations() {
+        let pages = vec![
+            page("case-studies/a", "en", Kind::CaseStudy, Some("same")),
+            page("case-studies/b", "en", Kind::CaseStudy, Some("same")),
+        ];
+        let (_, diags) = resolve(config(), pages);
+        assert!(diags.iter().any(|d| {
+            d.is_error()
+                && d.message
+                    .contains("two pages would be written to /en/case-studies/same/")
+        }));
+        let warnings: Vec<_> = diags.iter().filter(|d| !d.is_error()).collect();
+        assert_eq!(warnings.len(), 2);
+        assert!(warnings[0].help.as_deref().unwrap_or("").contains(".fr.md"));
+    }
+}

@@ -1,0 +1,1 @@
+//! The one integration-test binary: fixture sites driven through the real `passerelle`.
