@@ -28,7 +28,10 @@ pub const KIND_FIELDS: [(Kind, &[&str]); 5] = [
         &["period", "partners", "sources", "status"],
     ),
     (Kind::Lesson, &["evidence", "sources"]),
-    (Kind::Recommendation, &["evidence", "status", "issued_by"]),
+    (
+        Kind::Recommendation,
+        &["evidence", "status", "issued_by", "sources"],
+    ),
     (
         Kind::Forum,
         &[
@@ -334,9 +337,9 @@ impl FieldReader<'_> {
                 .value(key);
                 d = match (crate::diagnostics::closest(key, allowed.iter().copied()), kind) {
                     (Some(close), _) => d.help(format!("did you mean `{close}`?")),
-                    (None, Some(kind)) if kind_of_field(key).is_some() => d.help(format!(
-                        "`{key}` belongs to a {}, not a {kind}; put values of your own under `extra:`",
-                        kind_of_field(key).map_or("", Kind::as_str)
+                    (None, Some(kind)) if !kinds_of_field(key).is_empty() => d.help(format!(
+                        "`{key}` is a field of {}, not of a {kind}; put values of your own under `extra:`",
+                        kinds_of_field(key).join(" and ")
                     )),
                     (None, _) => d.help(format!(
                         "fields of {}: {}; put values of your own under `extra:`",
@@ -1008,12 +1011,13 @@ impl FieldReader<'_> {
     }
 }
 
-/// The kind a field belongs to, for "this field is for case studies" hints.
-fn kind_of_field(field: &str) -> Option<Kind> {
+/// The kinds a field belongs to, for "this field is for case studies" hints.
+fn kinds_of_field(field: &str) -> Vec<&'static str> {
     KIND_FIELDS
         .iter()
-        .find(|(_, fields)| fields.contains(&field))
-        .map(|(k, _)| *k)
+        .filter(|(_, fields)| fields.contains(&field))
+        .map(|(k, _)| k.as_str())
+        .collect()
 }
 
 fn scalar_string(v: &Value) -> Option<String> {

@@ -872,7 +872,7 @@ impl<'a> Renderer<'a> {
                 serde_json::json!({
                     "link": self.link(cid, lang),
                     "partners": case.fm.fields.partners.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
-                    "period": case.fm.fields.period.as_ref().map(|per| self.period_display(per, lang)),
+                    "period": case.fm.fields.period.as_ref().map(|per| self.period_display(per, is_ended(case), lang)),
                 })
             })
             .collect();
@@ -924,7 +924,7 @@ impl<'a> Renderer<'a> {
             "authors": p.fm.authors,
             "url": url,
             "terms": term_groups,
-            "period": f.period.as_ref().map(|per| self.period_display(per, lang)),
+            "period": f.period.as_ref().map(|per| self.period_display(per, is_ended(p), lang)),
             "partners": f.partners.iter().map(|x| {
                 let sector = x.sector.as_ref().map(|s| term_label("sectors", &s.value).map_or_else(|| (s.value.clone(), String::new()), |v| v));
                 serde_json::json!({ "name": x.name, "sector": sector.as_ref().map(|s| &s.0), "sector_url": sector.as_ref().map(|s| &s.1).filter(|u| !u.is_empty()) })
@@ -973,11 +973,18 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    fn period_display(&self, period: &crate::model::Period, lang: &str) -> serde_json::Value {
+    fn period_display(
+        &self,
+        period: &crate::model::Period,
+        ended: bool,
+        lang: &str,
+    ) -> serde_json::Value {
         let start = format_month(period.start, lang);
         let end = period.end.map(|e| format_month(e, lang));
         let display = match &end {
             Some(e) => format!("{start} – {e}"),
+            // An ended initiative with no known end date did not run "since" its start.
+            None if ended => format!("{} {start}", self.t(lang, "period_from")),
             None => format!("{} {start}", self.t(lang, "period_since")),
         };
         serde_json::json!({ "start": period.start.to_string(), "end": period.end.map(|e| e.to_string()), "display": display })
@@ -985,6 +992,13 @@ impl<'a> Renderer<'a> {
 }
 
 const TERM_PAGE_SIZE: usize = 20;
+
+fn is_ended(p: &Page) -> bool {
+    p.fm.fields
+        .status
+        .as_ref()
+        .is_some_and(|s| s.value == "ended")
+}
 
 /// French typography for front-matter text on French pages (Markdown gets it in markdown.rs).
 fn typo(lang: &str, text: &str, config: &crate::config::SiteConfig) -> String {
