@@ -146,13 +146,19 @@ impl SiteConfig {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let lines = LineIndex::new(text);
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let pos = e
+            let mut pos = e
                 .span()
                 .map_or(Pos::START, |span| lines.pos(text, span.start));
-            let message = e.message().trim().to_string();
-            let help = unknown_key_help(&message);
+            // A missing `]`, `}` or `"` is noticed on the next line; the author's mistake is
+            // at the end of the last line that has text.
+            while pos.line > 1 && pos.col == 1 && line_of(text, &lines, pos.line).trim().is_empty() {
+                pos = Pos::new(pos.line - 1, 1);
+            }
+            let message = plain_serde(e.message().trim());
+            let help = unknown_key_help(&message).or_else(|| syntax_help(&message));
             vec![
                 Diagnostic::error(CONFIG_FILE, pos, format!("invalid site.toml: {message}"))
+                    .value(line_of(text, &lines, pos.line).trim().to_string())
                     .help_opt(help),
             ]
         })?;
@@ -500,6 +506,33 @@ const TOP_KEYS: [&str; 11] = [
     "taxonomies",
     "search",
 ];
+
+fn line_of<'t>(text: &'t str, lines: &LineIndex, line: usize) -> &'t str {
+    let start = lines.line_start(line).unwrap_or(0).min(text.len());
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    &text[start..end]
+}
+
+/// serde's type names, said the way an author would.
+fn plain_serde(message: &str) -> String {
+    message
+        .replace("expected usize", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected i64", "expected a whole number")
+        .replace("expected a boolean", "expected true or false")
+        .replace("a sequence", "a list")
+        .replace("expected a map", "expected a table")
+}
+
+fn syntax_help(message: &str) -> Option<String> {
+    if message.contains("invalid type") {
+        Some("check the value's type: text in quotes, numbers without, lists in [ ]".to_string())
+    } else if message.contains("string") || message.contains("comma") || message.contains("expected") {
+        Some("check quotes, commas and closing brackets on this line and the one before".to_string())
+    } else {
+        None
+    }
+}
 
 /// toml says "unknown field `x`, expected one of ..."; turn that into a suggestion.
 fn unknown_key_help(message: &str) -> Option<String> {

@@ -199,12 +199,24 @@ where
 {
     let wrong_lower = wrong.to_lowercase();
     let limit = (wrong.chars().count() / 3).max(2);
-    known
-        .into_iter()
-        .map(|k| (levenshtein(&wrong_lower, &k.to_lowercase()), k))
+    let known: Vec<&'a str> = known.into_iter().collect();
+    let by_distance = known
+        .iter()
+        .map(|k| (levenshtein(&wrong_lower, &k.to_lowercase()), *k))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, k)| (*d, *k))
-        .map(|(_, k)| k)
+        .map(|(_, k)| k);
+    // A key written in part (`case-studies/food-hub` for `case-studies/food-hub-montreal`).
+    by_distance.or_else(|| {
+        if wrong.chars().count() < 4 {
+            return None;
+        }
+        let mut containing = known.iter().filter(|k| k.to_lowercase().contains(&wrong_lower));
+        match (containing.next(), containing.next()) {
+            (Some(only), None) => Some(*only),
+            _ => None,
+        }
+    })
 }
 
 /// A `help:` text: the closest known name if there is one, otherwise the list of known names.
@@ -252,6 +264,8 @@ mod tests {
         assert_eq!(closest("evidense", known), Some("evidence"));
         assert_eq!(closest("Sumary", known), Some("summary"));
         assert_eq!(closest("colour", known), None);
+        let keys = ["case-studies/food-hub-montreal-nord", "case-studies/vaccination"];
+        assert_eq!(closest("case-studies/food-hub", keys), Some(keys[0]));
     }
 
     #[test]

@@ -209,12 +209,11 @@ fn key_lines(text: &str, lines: &LineIndex, start: usize, len: usize) -> Vec<(St
     let mut offset = start;
     for line in text[start..start + len].split_inclusive('\n') {
         let first = line.chars().next().unwrap_or(' ');
-        if !first.is_whitespace() && first != '#' && first != '-' {
-            if let Some(colon) = line.find(':') {
+        if !first.is_whitespace() && first != '#' && first != '-'
+            && let Some(colon) = line.find(':') {
                 let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
                 keys.push((key.to_string(), offset));
             }
-        }
         offset += line.len();
     }
     let _ = lines;
@@ -369,7 +368,7 @@ impl FieldReader<'_> {
         let updated = self.date(&fields, "updated", diags);
         let slug = self.string(&fields, "slug", diags).and_then(|s| {
             if is_slug(&s) {
-                Some(Located::new(s, self.value_pos("slug", "")))
+                Some(Located::new(s.clone(), self.value_pos("slug", &s)))
             } else {
                 diags.push(
                     Diagnostic::error(
@@ -535,8 +534,8 @@ impl FieldReader<'_> {
             );
         }
         kf.ends = self.datetime(fields, "ends", diags);
-        if let (Some(s), Some(e)) = (kf.starts, kf.ends) {
-            if e.timestamp() < s.timestamp() {
+        if let (Some(s), Some(e)) = (kf.starts, kf.ends)
+            && e.timestamp() < s.timestamp() {
                 diags.push(
                     Diagnostic::error(
                         self.path,
@@ -547,7 +546,6 @@ impl FieldReader<'_> {
                     .help("check the date and the UTC offset of `starts` and `ends`"),
                 );
             }
-        }
         kf.online = self.boolean(fields, "online", diags).unwrap_or(false);
         if let Some(v) = fields.get("location") {
             match v {
@@ -918,7 +916,7 @@ impl FieldReader<'_> {
                         continue;
                     };
                     let sector = m.get("sector").and_then(scalar_string).map(|s| {
-                        let pos = self.value_pos("partners", &format!("{name}"));
+                        let pos = self.value_pos("partners", &name.to_string());
                         let pos = self.find_after(pos, &s).unwrap_or(pos);
                         Located::new(s, pos)
                     });
@@ -975,8 +973,8 @@ impl FieldReader<'_> {
                 continue;
             };
             let url = m.get("url").and_then(scalar_string);
-            if let Some(u) = &url {
-                if !is_http_url(u) {
+            if let Some(u) = &url
+                && !is_http_url(u) {
                     diags.push(
                         Diagnostic::error(
                             self.path,
@@ -988,7 +986,6 @@ impl FieldReader<'_> {
                     );
                     continue;
                 }
-            }
             let year = match m.get("year") {
                 None => None,
                 Some(Value::Number(n)) => n.as_i64().and_then(|y| i32::try_from(y).ok()),

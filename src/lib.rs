@@ -16,9 +16,12 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod theme;
+pub mod watch;
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -51,6 +54,8 @@ pub struct BuildOutcome {
     pub output_dir: Option<PathBuf>,
     /// Wall time of each stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Files of the site's `static/` folder: (source on disk, path in the output).
+    pub copies: Vec<(PathBuf, String)>,
 }
 
 impl BuildOutcome {
@@ -79,95 +84,165 @@ impl Stopwatch {
     }
 }
 
-/// Runs the pipeline. `Err` only for I/O failures (the output cannot be written, …);
+/// Runs the pipeline once. `Err` only for I/O failures (the output cannot be written, …);
 /// every author mistake is a diagnostic in the outcome.
 pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
-    let mut clock = Stopwatch::new();
-    let mut outcome = BuildOutcome::default();
-    let root = opts.root.as_path();
+    Project::new(opts.clone()).build()
+}
 
-    let mut config = match SiteConfig::load(root) {
-        Ok(c) => c,
-        Err(d) => {
-            outcome.diagnostics = d;
-            return Ok(outcome);
+/// A site built again and again (`serve`, `watch`): what did not change since the last
+/// build is reused — parsed files, rendered Markdown, rendered pages — so an edit costs
+/// in proportion to what it touches. The result is always that of a clean build.
+pub struct Project {
+    opts: BuildOptions,
+    base: u64,
+    load_cache: load::LoadCache,
+    bodies: HashMap<(String, String), (markdown::Rendered, Vec<Diagnostic>)>,
+    render_cache: render::RenderCache,
+    /// How many pages the last build rendered (the rest were reused).
+    pub rendered: usize,
+}
+
+impl Project {
+    pub fn new(opts: BuildOptions) -> Self {
+        Self {
+            opts,
+            base: 0,
+            load_cache: load::LoadCache::default(),
+            bodies: HashMap::new(),
+            render_cache: render::RenderCache::default(),
+            rendered: 0,
         }
-    };
-    if let Some(url) = &opts.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
     }
-    let drafts = opts.drafts || config.drafts;
-    let output_dir = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| root.join(&config.output_dir));
-    let (theme, mut diags) = theme::Theme::load(root, &config);
-    clock.lap("theme");
 
-    let (pages, d) = load::load_pages(root, &config, drafts);
-    diags.extend(d);
-    clock.lap("load + front matter");
+    pub fn options(&self) -> &BuildOptions {
+        &self.opts
+    }
 
-    let (site, d) = resolve::resolve(config, pages);
-    diags.extend(d);
-    clock.lap("resolve");
+    pub fn build(&mut self) -> anyhow::Result<BuildOutcome> {
+        let mut clock = Stopwatch::new();
+        let mut outcome = BuildOutcome::default();
+        let opts = &self.opts;
+        let root = opts.root.as_path();
 
-    let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = site
-        .pages
-        .par_iter()
-        .map(|p| markdown::render(p, &site))
-        .collect();
-    let mut bodies = Vec::with_capacity(rendered.len());
-    for (body, d) in rendered {
-        bodies.push(body);
+        let mut config = match SiteConfig::load(root) {
+            Ok(c) => c,
+            Err(d) => {
+                outcome.diagnostics = d;
+                return Ok(outcome);
+            }
+        };
+        if let Some(url) = &opts.base_url {
+            config.base_url = url.trim_end_matches('/').to_string();
+        }
+        let drafts = opts.drafts || config.drafts;
+        let output_dir = opts
+            .output
+            .clone()
+            .unwrap_or_else(|| root.join(&config.output_dir));
+        let (theme, mut diags) = theme::Theme::load(root, &config);
+        let today = model::Date::today();
+        let base = base_hash(root, &theme, opts, today);
+        if base != self.base {
+            // Everything depends on the config and the theme.
+            self.load_cache.clear();
+            self.bodies.clear();
+            self.render_cache = render::RenderCache::default();
+            self.base = base;
+        }
+        clock.lap("theme");
+
+        let (loaded, d) = load::load_pages(root, &config, drafts, &mut self.load_cache);
         diags.extend(d);
-    }
-    clock.lap("markdown");
+        clock.lap("load + front matter");
 
-    outcome.pages = site
-        .pages
-        .iter()
-        .filter(|p| matches!(p.role, model::Role::Page { .. }))
-        .count();
-    if diags.iter().any(Diagnostic::is_error) {
-        return Ok(finish(outcome, diags, clock));
-    }
+        let (site, d) = resolve::resolve(config, loaded.pages, &loaded.unreadable);
+        diags.extend(d);
+        clock.lap("resolve");
 
-    let related: HashMap<resolve::PageId, Vec<resolve::PageId>> = HashMap::new();
-    let input = render::RenderInput {
-        site: &site,
-        theme: &theme,
-        bodies: &bodies,
-        related: &related,
-        today: model::Date::today(),
-    };
-    let (mut files, d) = render::render_site(&input);
-    diags.extend(d);
-    clock.lap("templates");
-    if diags.iter().any(Diagnostic::is_error) {
-        return Ok(finish(outcome, diags, clock));
-    }
+        let previous = &self.bodies;
+        let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = site
+            .pages
+            .par_iter()
+            .map(|p| {
+                if let Some((body, d)) = previous.get(&(p.key.clone(), p.lang.clone()))
+                    && markdown::fingerprint(p, &site, &body.links) == body.fingerprint {
+                        return (body.clone(), d.clone());
+                    }
+                markdown::render(p, &site)
+            })
+            .collect();
+        let mut bodies = Vec::with_capacity(rendered.len());
+        let mut cache = HashMap::with_capacity(rendered.len());
+        for (p, (body, d)) in site.pages.iter().zip(rendered) {
+            diags.extend(d.iter().cloned());
+            cache.insert((p.key.clone(), p.lang.clone()), (body.clone(), d));
+            bodies.push(body);
+        }
+        self.bodies = cache;
+        clock.lap("markdown");
 
-    for lang in &site.config.languages {
-        files.push(feeds::atom(&site, lang, site.config.title.get(lang)));
-        files.extend(feeds::calendars(&site, lang));
-    }
-    files.push(feeds::sitemap(&files));
-    clock.lap("feeds");
+        outcome.pages = site
+            .pages
+            .iter()
+            .filter(|p| matches!(p.role, model::Role::Page { .. }))
+            .count();
+        if diags.iter().any(Diagnostic::is_error) {
+            return Ok(finish(outcome, diags, clock));
+        }
 
-    let (copies, d) = static_files(root, &theme, &mut files);
-    diags.extend(d);
-    if diags.iter().any(Diagnostic::is_error) {
-        return Ok(finish(outcome, diags, clock));
-    }
+        let related: HashMap<resolve::PageId, Vec<resolve::PageId>> = HashMap::new();
+        let input = render::RenderInput {
+            site: &site,
+            theme: &theme,
+            bodies: &bodies,
+            related: &related,
+            today,
+            base,
+        };
+        let (mut files, d, rendered) = render::render_site(&input, &mut self.render_cache);
+        self.rendered = rendered;
+        diags.extend(d);
+        clock.lap("templates");
+        if diags.iter().any(Diagnostic::is_error) {
+            return Ok(finish(outcome, diags, clock));
+        }
 
-    if opts.write {
-        output::write_site(&output_dir, &files, &copies)?;
-        clock.lap("write");
-        outcome.output_dir = Some(output_dir);
+        for lang in &site.config.languages {
+            files.push(feeds::atom(&site, lang, site.config.title.get(lang)));
+            files.extend(feeds::calendars(&site, lang));
+        }
+        files.push(feeds::sitemap(&files));
+        clock.lap("feeds");
+
+        let (copies, d) = static_files(root, &theme, &mut files);
+        diags.extend(d);
+        if diags.iter().any(Diagnostic::is_error) {
+            return Ok(finish(outcome, diags, clock));
+        }
+
+        if opts.write {
+            output::write_site(&output_dir, &files, &copies)?;
+            clock.lap("write");
+            outcome.output_dir = Some(output_dir);
+        }
+        outcome.copies = copies;
+        outcome.files = files;
+        Ok(finish(outcome, diags, clock))
     }
-    outcome.files = files;
-    Ok(finish(outcome, diags, clock))
+}
+
+/// Hash of what every output depends on: site.toml, the theme, the options, the day.
+fn base_hash(root: &Path, theme: &theme::Theme, opts: &BuildOptions, today: model::Date) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::fs::read(root.join(config::CONFIG_FILE))
+        .unwrap_or_default()
+        .hash(&mut h);
+    theme.templates.hash(&mut h);
+    theme.strings.hash(&mut h);
+    (&opts.base_url, opts.drafts).hash(&mut h);
+    today.hash(&mut h);
+    h.finish()
 }
 
 fn finish(mut outcome: BuildOutcome, mut diags: Vec<Diagnostic>, clock: Stopwatch) -> BuildOutcome {

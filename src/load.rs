@@ -5,14 +5,16 @@
 //! home page and section introductions. Files with a BOM or CRLF line ends are accepted:
 //! both are removed here, so every later offset is an offset of the text the author sees.
 
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
-use crate::diagnostics::{Diagnostic, LineIndex, Pos, suggest};
+use crate::diagnostics::{Diagnostic, LineIndex, Pos};
 use crate::frontmatter;
 use crate::model::{Kind, Page, Role};
 
@@ -27,24 +29,88 @@ struct Found {
     role: Role,
 }
 
+/// Files read by a previous run, reused while their size and modification time are
+/// unchanged (what `make` trusts too). Only valid for the config it was filled with.
+#[derive(Default)]
+pub struct LoadCache {
+    files: HashMap<PathBuf, CachedFile>,
+}
+
+#[derive(Clone)]
+struct CachedFile {
+    key: String,
+    lang: String,
+    stamp: Stamp,
+    page: Option<Page>,
+    diags: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl LoadCache {
+    pub fn clear(&mut self) {
+        self.files.clear();
+    }
+}
+
+/// The pages of the site, and the (key, language) of files that exist but could not be read:
+/// later stages must not also report those as missing.
+pub struct Loaded {
+    pub pages: Vec<Page>,
+    pub unreadable: HashSet<(String, String)>,
+}
+
 /// Reads every page of the site. Pages with problems are left out and reported.
-pub fn load_pages(root: &Path, config: &SiteConfig, drafts: bool) -> (Vec<Page>, Vec<Diagnostic>) {
+pub fn load_pages(
+    root: &Path,
+    config: &SiteConfig,
+    drafts: bool,
+    cache: &mut LoadCache,
+) -> (Loaded, Vec<Diagnostic>) {
     let (found, mut diags) = walk_content(root, config);
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = found
+    let previous = &cache.files;
+    let results: Vec<(PathBuf, CachedFile)> = found
         .into_par_iter()
-        .map(|f| read_page(root, f, config))
+        .map(|f| {
+            let stamp = std::fs::metadata(root.join(&f.path)).ok().map(|m| Stamp {
+                len: m.len(),
+                modified: m.modified().ok(),
+            });
+            if let (Some(stamp), Some(hit)) = (stamp, previous.get(&f.path))
+                && hit.stamp == stamp && stamp.modified.is_some() {
+                    return (f.path.clone(), hit.clone());
+                }
+            let (path, key, lang) = (f.path.clone(), f.key.clone(), f.lang.clone());
+            let (page, diags) = read_page(root, f, config);
+            let stamp = stamp.unwrap_or(Stamp {
+                len: 0,
+                modified: None,
+            });
+            (path, CachedFile { key, lang, stamp, page, diags })
+        })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
-    for (page, d) in results {
-        diags.extend(d);
-        if let Some(page) = page {
-            if drafts || !page.fm.draft {
+    let mut unreadable = HashSet::new();
+    let mut files = HashMap::with_capacity(results.len());
+    for (path, cached) in results {
+        diags.extend(cached.diags.iter().cloned());
+        let page = cached.page.clone();
+        if page.is_none() {
+            unreadable.insert((cached.key.clone(), cached.lang.clone()));
+        }
+        files.insert(path, cached);
+        if let Some(page) = page
+            && (drafts || !page.fm.draft) {
                 pages.push(page);
             }
-        }
     }
     pages.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
-    (pages, diags)
+    cache.files = files;
+    (Loaded { pages, unreadable }, diags)
 }
 
 fn walk_content(root: &Path, config: &SiteConfig) -> (Vec<Found>, Vec<Diagnostic>) {
@@ -123,12 +189,13 @@ fn name_file(rel: &Path, config: &SiteConfig) -> Result<Found, Box<Diagnostic>> 
                     )
                     .value(&file)
                     .help(format!(
-                        "{}; a file in the default language has no suffix (`{name}.md`)",
-                        suggest(
-                            lang,
-                            config.languages.iter().map(String::as_str),
-                            "languages"
-                        )
+                        "the site's languages are {}; a file in the default language has no suffix (`{name}.md`)",
+                        config
+                            .languages
+                            .iter()
+                            .map(|l| format!("`{l}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                 ));
             }

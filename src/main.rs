@@ -33,6 +33,37 @@ enum Command {
     Build(BuildArgs),
     /// Run every check of `build` and report all problems, without writing anything
     Check(CheckArgs),
+    /// Build, serve the site locally, rebuild on every change and reload the browser
+    ///
+    /// Build errors are shown over the page in the browser, and in the terminal, until they
+    /// are fixed; meanwhile the last good site stays visible.
+    Serve(ServeArgs),
+    /// Rebuild the output folder on every change, without a server
+    Watch(WatchArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The address to listen on; only this machine can connect unless you change it
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// The port to listen on
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Scan for changes instead of relying on file-system events (network drives, containers)
+    #[arg(long)]
+    poll: bool,
+}
+
+#[derive(Args)]
+struct WatchArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Scan for changes instead of relying on file-system events (network drives, containers)
+    #[arg(long)]
+    poll: bool,
 }
 
 #[derive(Args)]
@@ -79,6 +110,23 @@ fn main() -> ExitCode {
             },
             args.timings,
         ),
+        Command::Serve(args) => {
+            let opts = passerelle::serve::ServeOptions {
+                root: args.site.root,
+                bind: args.bind,
+                port: args.port,
+                poll: args.poll,
+                drafts: args.site.drafts,
+            };
+            match passerelle::serve::serve(&opts, &mut std::io::stderr()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Watch(args) => run_watch(args),
         Command::Check(args) => run_build(
             &BuildOptions {
                 root: args.site.root,
@@ -89,6 +137,47 @@ fn main() -> ExitCode {
             false,
         ),
     }
+}
+
+fn run_watch(args: WatchArgs) -> ExitCode {
+    let opts = BuildOptions {
+        root: args.site.root,
+        drafts: args.site.drafts,
+        write: true,
+        ..BuildOptions::default()
+    };
+    let mut project = passerelle::Project::new(opts.clone());
+    let mut watcher = match passerelle::watch::SourceWatcher::new(&opts.root, args.poll) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let rebuild = |project: &mut passerelle::Project| {
+        let started = std::time::Instant::now();
+        match project.build() {
+            Ok(outcome) => {
+                eprint!("{}", diagnostics::report(&outcome.diagnostics));
+                if outcome.has_errors() {
+                    eprintln!("build failed: the previous site is unchanged; waiting for changes");
+                } else {
+                    eprintln!(
+                        "built {} pages ({} rendered) in {:.0} ms; waiting for changes",
+                        outcome.pages,
+                        project.rendered,
+                        started.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
+            }
+            Err(e) => eprintln!("error: {e:#}"),
+        }
+    };
+    rebuild(&mut project);
+    while watcher.next_change().is_some() {
+        rebuild(&mut project);
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_build(opts: &BuildOptions, timings: bool) -> ExitCode {

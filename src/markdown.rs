@@ -7,6 +7,7 @@
 //! before `; : ! ?` and inside « » — never inside code.
 
 use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -23,6 +24,29 @@ pub struct Rendered {
     /// The text a reader sees, for search and related content.
     pub text: String,
     pub headings: Vec<Heading>,
+    /// Keys named by `@/` links, so a later build can tell whether their targets moved.
+    pub links: Vec<String>,
+    /// What this rendering depends on (see [`fingerprint`]).
+    pub fingerprint: u64,
+}
+
+/// Hash of everything a page's rendered body depends on: its source, the site's Markdown
+/// settings and where each of its `@/` links leads. Equal fingerprints, equal output.
+pub fn fingerprint(page: &Page, site: &Site, links: &[String]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    page.source_hash.hash(&mut h);
+    page.lang.hash(&mut h);
+    page.body_line.hash(&mut h);
+    site.config.french_typography.hash(&mut h);
+    (site.config.raw_html as u8).hash(&mut h);
+    for key in links {
+        key.hash(&mut h);
+        match site.page_or_fallback(key, &page.lang) {
+            Some(id) => (&site.urls[id], &site.pages[id].lang).hash(&mut h),
+            None => 0u8.hash(&mut h),
+        }
+    }
+    h.finish()
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +84,7 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
     let mut heading_starts = Vec::new();
     let mut code_depth = 0usize;
     let mut handwritten_links: Vec<bool> = Vec::new();
+    let mut links: Vec<String> = Vec::new();
     for (event, range) in merge_text(Parser::new_ext(body, options()).into_offset_iter()) {
         let event = match event {
             Event::Start(Tag::Link {
@@ -145,11 +170,16 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
     if policy == RawHtml::Sanitize && has_raw_html {
         html = SANITIZER.clean(&html).to_string();
     }
+    links.sort();
+    links.dedup();
+    let fingerprint = fingerprint(page, site, &links);
     (
         Rendered {
             html,
             text,
             headings,
+            links,
+            fingerprint,
         },
         diags,
     )
@@ -187,11 +217,8 @@ fn resolve_link(
     let Some(target) = dest.strip_prefix("@/") else {
         return (safe_url(dest, site.config.raw_html), None);
     };
-    let (key, anchor) = match target.split_once('#') {
-        Some((k, a)) => (k, Some(a)),
-        None => (target, None),
-    };
-    let key = key.trim_end_matches(".md").trim_end_matches('/');
+    let anchor = target.split_once('#').map(|(_, a)| a);
+    let key = link_key(target);
     let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
     if let Some(id) = site.page(key, &page.lang) {
         return (format!("{}{fragment}", site.urls[id]), None);
@@ -199,6 +226,10 @@ fn resolve_link(
     if let Some(id) = site.page_or_fallback(key, &page.lang) {
         let lang = site.pages[id].lang.clone();
         return (format!("{}{fragment}", site.urls[id]), Some(lang));
+    }
+    if site.unreadable.contains(key) {
+        // That file's own mistake is reported; a link to it is not a second one.
+        return ("#".to_string(), None);
     }
     let mut keys: Vec<&str> = site.keys().filter(|k| !k.is_empty()).collect();
     keys.sort_unstable();
@@ -211,6 +242,12 @@ fn resolve_link(
             }),
     );
     ("#".to_string(), None)
+}
+
+/// The page key of an `@/` link target (`case-studies/x#partners` → `case-studies/x`).
+fn link_key(target: &str) -> &str {
+    let key = target.split_once('#').map_or(target, |(k, _)| k);
+    key.trim_end_matches(".md").trim_end_matches('/')
 }
 
 /// Drops `javascript:`, `vbscript:` and `data:` URLs unless raw HTML is explicitly allowed.
@@ -313,11 +350,10 @@ fn plain_text(events: &[Event]) -> String {
                 | TagEnd::TableCell
                 | TagEnd::CodeBlock
                 | TagEnd::BlockQuote(_),
-            ) => {
-                if !text.ends_with(' ') {
+            )
+                if !text.ends_with(' ') => {
                     text.push(' ');
                 }
-            }
             _ => {}
         }
     }

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
@@ -16,7 +17,8 @@ use rayon::prelude::*;
 pub struct OutputFile {
     /// Relative to the output folder, with `/` separators (`en/x/index.html`).
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Shared, so a rebuild that keeps a file does not copy it.
+    pub bytes: Arc<[u8]>,
     /// For HTML pages: what the sitemap says about them.
     pub sitemap: Option<SitemapEntry>,
 }
@@ -34,7 +36,7 @@ impl OutputFile {
     pub fn new(path: String, bytes: Vec<u8>) -> Self {
         Self {
             path,
-            bytes,
+            bytes: bytes.into(),
             sitemap: None,
         }
     }

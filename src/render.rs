@@ -5,6 +5,8 @@
 //! reference-counted, so no page clones the site). Each page gets a small view model.
 
 use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -28,26 +30,59 @@ pub struct RenderInput<'a> {
     pub related: &'a HashMap<PageId, Vec<PageId>>,
     /// Today, for "upcoming" forums.
     pub today: crate::model::Date,
+    /// Hash of the config and the theme: when it changes, nothing rendered before is reused.
+    pub base: u64,
 }
 
-pub fn render_site(input: &RenderInput) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+/// Files rendered by a previous build, with the fingerprint of what each was made from.
+#[derive(Default)]
+pub struct RenderCache {
+    outputs: HashMap<String, (u64, OutputFile)>,
+}
+
+/// Renders every HTML page; a page whose inputs did not change since the build that
+/// filled `cache` is reused, not rendered again. Returns the files, the problems and how
+/// many pages were actually rendered.
+pub fn render_site(
+    input: &RenderInput,
+    cache: &mut RenderCache,
+) -> (Vec<OutputFile>, Vec<Diagnostic>, usize) {
     let mut diags = Vec::new();
     let tera = match build_tera(input.theme) {
         Ok(t) => t,
-        Err(d) => return (Vec::new(), d),
+        Err(d) => return (Vec::new(), d, 0),
     };
     let r = Renderer::new(input, tera);
     let jobs = r.jobs();
-    let results: Vec<Result<OutputFile, Diagnostic>> =
-        jobs.par_iter().map(|job| r.run(job)).collect();
+    let previous = &cache.outputs;
+    let results: Vec<(String, u64, Result<OutputFile, Diagnostic>, bool)> = jobs
+        .par_iter()
+        .map(|job| {
+            let (key, fp) = r.fingerprint(job);
+            match previous.get(&key) {
+                Some((old, file)) if *old == fp => (key, fp, Ok(file.clone()), false),
+                _ => {
+                    let out = r.run(job);
+                    (key, fp, out, true)
+                }
+            }
+        })
+        .collect();
     let mut files = Vec::with_capacity(results.len());
-    for res in results {
+    let mut outputs = HashMap::with_capacity(results.len());
+    let mut rendered = 0;
+    for (key, fp, res, fresh) in results {
+        rendered += usize::from(fresh);
         match res {
-            Ok(f) => files.push(f),
+            Ok(f) => {
+                outputs.insert(key, (fp, f.clone()));
+                files.push(f);
+            }
             Err(d) => diags.push(d),
         }
     }
-    (files, diags)
+    cache.outputs = outputs;
+    (files, diags, rendered)
 }
 
 fn build_tera(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
@@ -168,6 +203,8 @@ struct Renderer<'a> {
     /// Per-language shared values: `L` in templates.
     per_lang: HashMap<String, Value>,
     site_value: Value,
+    /// Languages whose forum calendar exists (it shows in every page's footer).
+    calendars: Vec<bool>,
 }
 
 impl<'a> Renderer<'a> {
@@ -175,6 +212,7 @@ impl<'a> Renderer<'a> {
         let site = input.site;
         let config = &site.config;
         let mut per_lang = HashMap::new();
+        let mut calendars = Vec::new();
         for lang in &config.languages {
             let t = input.theme.strings.get(lang).cloned().unwrap_or_default();
             let nav: Vec<serde_json::Value> = config
@@ -194,6 +232,7 @@ impl<'a> Renderer<'a> {
                 .into_iter()
                 .flatten()
                 .any(|&id| site.pages[id].fm.fields.starts.is_some());
+            calendars.push(has_calendar);
             let forum_section = config.section_of_kind(Kind::Forum).filter(|_| has_calendar);
             let value = serde_json::json!({
                 "code": lang,
@@ -222,6 +261,7 @@ impl<'a> Renderer<'a> {
             tera,
             per_lang,
             site_value,
+            calendars,
         }
     }
 
@@ -269,6 +309,130 @@ impl<'a> Renderer<'a> {
             }
         }
         jobs
+    }
+
+    /// The output path of `job` and a hash of everything it reads. Whatever a template can
+    /// show must be covered here, or an incremental build would differ from a clean one
+    /// (the `incremental` tests compare them byte for byte).
+    fn fingerprint(&self, job: &Job) -> (String, u64) {
+        let site = self.site;
+        let mut h = DefaultHasher::new();
+        self.input.base.hash(&mut h);
+        self.calendars.hash(&mut h);
+        let card = |h: &mut DefaultHasher, id: PageId| {
+            site.pages[id].source_hash.hash(h);
+            site.urls[id].hash(h);
+        };
+        let section_ids = |section: &str, lang: &str| -> &[PageId] {
+            site.section_pages
+                .get(&(section.to_string(), lang.to_string()))
+                .map_or(&[], Vec::as_slice)
+        };
+        let key = match job {
+            Job::Landing => "index.html".to_string(),
+            Job::NotFound => "404.html".to_string(),
+            Job::Search(lang) => url_to_file(&site.search_url(lang)),
+            Job::Home(lang) => {
+                if let Some(id) = site.page("", lang) {
+                    card(&mut h, id);
+                    self.input.bodies[id].fingerprint.hash(&mut h);
+                }
+                for s in &site.config.sections {
+                    if let Some(id) = site.page(&s.name, lang) {
+                        card(&mut h, id);
+                    }
+                    let ids = section_ids(&s.name, lang);
+                    ids.len().hash(&mut h);
+                    ids.iter().take(3).for_each(|&id| card(&mut h, id));
+                }
+                self.upcoming_forums(lang)
+                    .into_iter()
+                    .for_each(|id| card(&mut h, id));
+                url_to_file(&site.home_url(lang))
+            }
+            Job::Section {
+                section,
+                lang,
+                page,
+            } => {
+                let per_page = site.config.section(section).map_or(20, |s| s.paginate);
+                if let Some(id) = site.page(section, lang) {
+                    card(&mut h, id);
+                    self.input.bodies[id].fingerprint.hash(&mut h);
+                }
+                for l in &site.config.languages {
+                    section_ids(section, l).len().hash(&mut h);
+                }
+                let ids = section_ids(section, lang);
+                ids.iter()
+                    .any(|&id| site.pages[id].fm.fields.starts.is_some())
+                    .hash(&mut h);
+                ids.iter()
+                    .skip((page - 1) * per_page)
+                    .take(per_page)
+                    .for_each(|&id| card(&mut h, id));
+                let base = site.section_url(section, lang);
+                url_to_file(&if *page == 1 {
+                    base
+                } else {
+                    format!("{base}page/{page}/")
+                })
+            }
+            Job::Taxonomy { taxonomy, lang } => {
+                if let Some(t) = site.config.taxonomy(taxonomy) {
+                    t.terms.iter().for_each(|term| {
+                        self.term_ids(taxonomy, &term.id, lang).len().hash(&mut h)
+                    });
+                }
+                url_to_file(&site.taxonomy_url(taxonomy, lang))
+            }
+            Job::Term {
+                taxonomy,
+                term,
+                lang,
+                page,
+            } => {
+                for l in &site.config.languages {
+                    self.term_ids(taxonomy, term, l).len().hash(&mut h);
+                }
+                let ids = self.term_ids(taxonomy, term, lang);
+                ids.iter()
+                    .skip((page - 1) * TERM_PAGE_SIZE)
+                    .take(TERM_PAGE_SIZE)
+                    .for_each(|&id| card(&mut h, id));
+                let base = site.term_url(taxonomy, term, lang);
+                url_to_file(&if *page == 1 {
+                    base
+                } else {
+                    format!("{base}page/{page}/")
+                })
+            }
+            Job::Page(id) => {
+                let p = &site.pages[*id];
+                card(&mut h, *id);
+                self.input.bodies[*id].fingerprint.hash(&mut h);
+                for (l, tid) in site.translations(&p.key) {
+                    (l, &site.urls[tid]).hash(&mut h);
+                }
+                let f = &p.fm.fields;
+                for k in f.evidence.iter().chain(&f.cases) {
+                    match site.page_or_fallback(&k.value, &p.lang) {
+                        Some(rid) => card(&mut h, rid),
+                        None => 0u8.hash(&mut h),
+                    }
+                }
+                for key in site.cited_by.get(&p.key).into_iter().flatten() {
+                    if let Some(cid) = site.page_or_fallback(key, &p.lang) {
+                        card(&mut h, cid);
+                    }
+                }
+                for &rid in self.input.related.get(id).into_iter().flatten() {
+                    card(&mut h, rid);
+                }
+                url_to_file(&site.urls[*id])
+            }
+        };
+        (key, h.finish())
     }
 
     fn term_ids(&self, taxonomy: &str, term: &str, lang: &str) -> &[PageId] {
@@ -926,7 +1090,7 @@ impl<'a> Renderer<'a> {
             "terms": term_groups,
             "period": f.period.as_ref().map(|per| self.period_display(per, is_ended(p), lang)),
             "partners": f.partners.iter().map(|x| {
-                let sector = x.sector.as_ref().map(|s| term_label("sectors", &s.value).map_or_else(|| (s.value.clone(), String::new()), |v| v));
+                let sector = x.sector.as_ref().map(|s| term_label("sectors", &s.value).unwrap_or_else(|| (s.value.clone(), String::new())));
                 serde_json::json!({ "name": x.name, "sector": sector.as_ref().map(|s| &s.0), "sector_url": sector.as_ref().map(|s| &s.1).filter(|u| !u.is_empty()) })
             }).collect::<Vec<_>>(),
             "sources": f.sources.iter().map(|s| serde_json::json!({ "title": s.title, "url": s.url, "year": s.year })).collect::<Vec<_>>(),
@@ -954,14 +1118,12 @@ impl<'a> Renderer<'a> {
             section: Some(section),
             ..
         } = &p.role
-        {
-            if let Some(s) = config.section(section) {
+            && let Some(s) = config.section(section) {
                 crumbs.push(Crumb {
                     title: s.title.get(lang).to_string(),
                     url: site.section_url(section, lang),
                 });
             }
-        }
         self.insert_nav(&mut ctx, lang, &versions, crumbs);
         let lastmod = p.fm.updated.max(p.fm.date).map(|d| d.to_string());
         self.write(

@@ -6,7 +6,7 @@
 //! URL collisions. Nothing mutates the `Site` after this stage: rendering reads it from
 //! many threads at once.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::config::{SiteConfig, TranslationPolicy};
 use crate::diagnostics::{Diagnostic, Pos, suggest};
@@ -32,6 +32,8 @@ pub struct Site {
     pub cited_by: HashMap<String, Vec<String>>,
     /// Content pages of each language, newest first (feeds, home).
     pub newest: HashMap<String, Vec<PageId>>,
+    /// Keys of files that exist but could not be read (already reported).
+    pub unreadable: HashSet<String>,
 }
 
 impl Site {
@@ -92,8 +94,9 @@ impl Site {
     }
 }
 
-/// Builds the `Site` and reports every cross-page problem.
-pub fn resolve(config: SiteConfig, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
+/// Builds the `Site` and reports every cross-page problem. `unreadable` are the (key,
+/// language) of files already reported as broken: pointing at them is not a second mistake.
+pub fn resolve(config: SiteConfig, pages: Vec<Page>, unreadable: &HashSet<(String, String)>) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let urls: Vec<String> = pages.iter().map(|p| page_url(&config, p)).collect();
 
@@ -106,8 +109,9 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) 
     }
 
     check_terms(&config, &pages, &mut diags);
-    check_references(&config, &pages, &by_key, &mut diags);
-    check_translations(&config, &pages, &by_key, &mut diags);
+    let broken_keys: HashSet<&str> = unreadable.iter().map(|(k, _)| k.as_str()).collect();
+    check_references(&config, &pages, &by_key, &broken_keys, &mut diags);
+    check_translations(&config, &pages, &by_key, unreadable, &mut diags);
     check_collisions(&config, &pages, &urls, &mut diags);
 
     let newest_first = |ids: &mut Vec<PageId>| {
@@ -167,6 +171,7 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>) -> (Site, Vec<Diagnostic>) 
         term_pages,
         cited_by,
         newest,
+        unreadable: unreadable.iter().map(|(k, _)| k.clone()).collect(),
     };
     (site, diags)
 }
@@ -261,6 +266,7 @@ fn check_references(
     config: &SiteConfig,
     pages: &[Page],
     by_key: &HashMap<String, BTreeMap<String, PageId>>,
+    broken_keys: &HashSet<&str>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let case_keys: Vec<&str> = {
@@ -288,6 +294,7 @@ fn check_references(
                     .trim_end_matches(".md")
                     .trim_matches('/');
                 match by_key.get(key).and_then(|m| m.values().next()) {
+                    None if broken_keys.contains(key) => {}
                     None => diags.push(
                         Diagnostic::error(&p.path, k.pos, format!("`{field}` names a page that does not exist"))
                             .value(&k.value)
@@ -324,6 +331,7 @@ fn check_translations(
     config: &SiteConfig,
     pages: &[Page],
     by_key: &HashMap<String, BTreeMap<String, PageId>>,
+    unreadable: &HashSet<(String, String)>,
     diags: &mut Vec<Diagnostic>,
 ) {
     for (key, langs) in by_key {
@@ -335,7 +343,7 @@ fn check_translations(
         };
         let source = &pages[source];
         for lang in &config.languages {
-            if langs.contains_key(lang) {
+            if langs.contains_key(lang) || unreadable.contains(&(key.clone(), lang.clone())) {
                 continue;
             }
             let expected = translation_path(source, lang, &config.default_language);
@@ -404,8 +412,8 @@ fn check_collisions(
     let mut seen: HashMap<&str, PageId> = HashMap::new();
     for (id, p) in pages.iter().enumerate() {
         let url = urls[id].as_str();
-        if matches!(p.role, Role::Page { .. }) {
-            if let Some(what) = reserved.get(url) {
+        if matches!(p.role, Role::Page { .. })
+            && let Some(what) = reserved.get(url) {
                 diags.push(
                     Diagnostic::error(
                         &p.path,
@@ -417,7 +425,6 @@ fn check_collisions(
                 );
                 continue;
             }
-        }
         if let Some(&other) = seen.get(url) {
             diags.push(
                 Diagnostic::error(
@@ -519,7 +526,7 @@ title = "Lessons"
             page("case-studies/food-hub", "en", Kind::CaseStudy, None),
             lesson,
         ];
-        let (_, diags) = resolve(config(), pages);
+        let (_, diags) = resolve(config(), pages, &HashSet::new());
         let errors: Vec<String> = diags
             .iter()
             .filter(|d| d.is_error())
@@ -545,7 +552,7 @@ title = "Lessons"
             page("case-studies/a", "en", Kind::CaseStudy, Some("same")),
             page("case-studies/b", "en", Kind::CaseStudy, Some("same")),
         ];
-        let (_, diags) = resolve(config(), pages);
+        let (_, diags) = resolve(config(), pages, &HashSet::new());
         assert!(diags.iter().any(|d| {
             d.is_error()
                 && d.message

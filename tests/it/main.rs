@@ -1,1 +1,11 @@
 //! The one integration-test binary: fixture sites driven through the real `passerelle`.
+//!
+//! `harness` copies a fixture into a temp folder and runs the binary on it; the other
+//! modules are the tests, by what they prove. Fixtures live in `tests/fixtures/`, snapshots
+//! (reviewed by hand: they are the contract) in `tests/it/snapshots/`.
+
+mod build;
+mod crawl;
+mod diagnostics;
+mod formats;
+mod harness;
