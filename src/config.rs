@@ -151,7 +151,8 @@ impl SiteConfig {
                 .map_or(Pos::START, |span| lines.pos(text, span.start));
             // A missing `]`, `}` or `"` is noticed on the next line; the author's mistake is
             // at the end of the last line that has text.
-            while pos.line > 1 && pos.col == 1 && line_of(text, &lines, pos.line).trim().is_empty() {
+            while pos.line > 1 && pos.col == 1 && line_of(text, &lines, pos.line).trim().is_empty()
+            {
                 pos = Pos::new(pos.line - 1, 1);
             }
             let message = plain_serde(e.message().trim());
@@ -527,8 +528,13 @@ fn plain_serde(message: &str) -> String {
 fn syntax_help(message: &str) -> Option<String> {
     if message.contains("invalid type") {
         Some("check the value's type: text in quotes, numbers without, lists in [ ]".to_string())
-    } else if message.contains("string") || message.contains("comma") || message.contains("expected") {
-        Some("check quotes, commas and closing brackets on this line and the one before".to_string())
+    } else if message.contains("string")
+        || message.contains("comma")
+        || message.contains("expected")
+    {
+        Some(
+            "check quotes, commas and closing brackets on this line and the one before".to_string(),
+        )
     } else {
         None
     }

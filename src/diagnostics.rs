@@ -211,7 +211,9 @@ where
         if wrong.chars().count() < 4 {
             return None;
         }
-        let mut containing = known.iter().filter(|k| k.to_lowercase().contains(&wrong_lower));
+        let mut containing = known
+            .iter()
+            .filter(|k| k.to_lowercase().contains(&wrong_lower));
         match (containing.next(), containing.next()) {
             (Some(only), None) => Some(*only),
             _ => None,
@@ -264,7 +266,10 @@ mod tests {
         assert_eq!(closest("evidense", known), Some("evidence"));
         assert_eq!(closest("Sumary", known), Some("summary"));
         assert_eq!(closest("colour", known), None);
-        let keys = ["case-studies/food-hub-montreal-nord", "case-studies/vaccination"];
+        let keys = [
+            "case-studies/food-hub-montreal-nord",
+            "case-studies/vaccination",
+        ];
         assert_eq!(closest("case-studies/food-hub", keys), Some(keys[0]));
     }
 

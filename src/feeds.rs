@@ -266,13 +266,14 @@ pub fn calendars(site: &Site, lang: &str) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let ids = dated_forums(site, lang);
     if let Some(section) = site.config.section_of_kind(Kind::Forum)
-        && !ids.is_empty() {
-            let path = format!("{lang}/{}/calendar.ics", section.slug.get(lang));
-            files.push(OutputFile::new(
-                path,
-                calendar(site, lang, &ids).into_bytes(),
-            ));
-        }
+        && !ids.is_empty()
+    {
+        let path = format!("{lang}/{}/calendar.ics", section.slug.get(lang));
+        files.push(OutputFile::new(
+            path,
+            calendar(site, lang, &ids).into_bytes(),
+        ));
+    }
     for id in ids {
         let path = format!("{}event.ics", site.urls[id].trim_start_matches('/'));
         files.push(OutputFile::new(

@@ -209,11 +209,14 @@ fn key_lines(text: &str, lines: &LineIndex, start: usize, len: usize) -> Vec<(St
     let mut offset = start;
     for line in text[start..start + len].split_inclusive('\n') {
         let first = line.chars().next().unwrap_or(' ');
-        if !first.is_whitespace() && first != '#' && first != '-'
-            && let Some(colon) = line.find(':') {
-                let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
-                keys.push((key.to_string(), offset));
-            }
+        if !first.is_whitespace()
+            && first != '#'
+            && first != '-'
+            && let Some(colon) = line.find(':')
+        {
+            let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
+            keys.push((key.to_string(), offset));
+        }
         offset += line.len();
     }
     let _ = lines;
@@ -535,17 +538,18 @@ impl FieldReader<'_> {
         }
         kf.ends = self.datetime(fields, "ends", diags);
         if let (Some(s), Some(e)) = (kf.starts, kf.ends)
-            && e.timestamp() < s.timestamp() {
-                diags.push(
-                    Diagnostic::error(
-                        self.path,
-                        self.key_pos("ends"),
-                        "the forum ends before it starts",
-                    )
-                    .value(e.to_rfc3339())
-                    .help("check the date and the UTC offset of `starts` and `ends`"),
-                );
-            }
+            && e.timestamp() < s.timestamp()
+        {
+            diags.push(
+                Diagnostic::error(
+                    self.path,
+                    self.key_pos("ends"),
+                    "the forum ends before it starts",
+                )
+                .value(e.to_rfc3339())
+                .help("check the date and the UTC offset of `starts` and `ends`"),
+            );
+        }
         kf.online = self.boolean(fields, "online", diags).unwrap_or(false);
         if let Some(v) = fields.get("location") {
             match v {
@@ -974,18 +978,19 @@ impl FieldReader<'_> {
             };
             let url = m.get("url").and_then(scalar_string);
             if let Some(u) = &url
-                && !is_http_url(u) {
-                    diags.push(
-                        Diagnostic::error(
-                            self.path,
-                            self.value_pos("sources", u),
-                            "a source `url` must be an http(s) address",
-                        )
-                        .value(u)
-                        .help("write the full address, starting with `https://`"),
-                    );
-                    continue;
-                }
+                && !is_http_url(u)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        self.path,
+                        self.value_pos("sources", u),
+                        "a source `url` must be an http(s) address",
+                    )
+                    .value(u)
+                    .help("write the full address, starting with `https://`"),
+                );
+                continue;
+            }
             let year = match m.get("year") {
                 None => None,
                 Some(Value::Number(n)) => n.as_i64().and_then(|y| i32::try_from(y).ok()),

@@ -166,9 +166,10 @@ impl Project {
             .par_iter()
             .map(|p| {
                 if let Some((body, d)) = previous.get(&(p.key.clone(), p.lang.clone()))
-                    && markdown::fingerprint(p, &site, &body.links) == body.fingerprint {
-                        return (body.clone(), d.clone());
-                    }
+                    && markdown::fingerprint(p, &site, &body.links) == body.fingerprint
+                {
+                    return (body.clone(), d.clone());
+                }
                 markdown::render(p, &site)
             })
             .collect();

@@ -81,16 +81,27 @@ pub fn load_pages(
                 modified: m.modified().ok(),
             });
             if let (Some(stamp), Some(hit)) = (stamp, previous.get(&f.path))
-                && hit.stamp == stamp && stamp.modified.is_some() {
-                    return (f.path.clone(), hit.clone());
-                }
+                && hit.stamp == stamp
+                && stamp.modified.is_some()
+            {
+                return (f.path.clone(), hit.clone());
+            }
             let (path, key, lang) = (f.path.clone(), f.key.clone(), f.lang.clone());
             let (page, diags) = read_page(root, f, config);
             let stamp = stamp.unwrap_or(Stamp {
                 len: 0,
                 modified: None,
             });
-            (path, CachedFile { key, lang, stamp, page, diags })
+            (
+                path,
+                CachedFile {
+                    key,
+                    lang,
+                    stamp,
+                    page,
+                    diags,
+                },
+            )
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
@@ -104,9 +115,10 @@ pub fn load_pages(
         }
         files.insert(path, cached);
         if let Some(page) = page
-            && (drafts || !page.fm.draft) {
-                pages.push(page);
-            }
+            && (drafts || !page.fm.draft)
+        {
+            pages.push(page);
+        }
     }
     pages.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
     cache.files = files;

@@ -93,6 +93,9 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
                 title,
                 id,
             }) => {
+                if let Some(target) = dest_url.strip_prefix("@/") {
+                    links.push(link_key(target).to_string());
+                }
                 let (dest, hreflang) =
                     resolve_link(&dest_url, page, site, at(range.start), &mut diags);
                 handwritten_links.push(hreflang.is_some());
@@ -350,10 +353,9 @@ fn plain_text(events: &[Event]) -> String {
                 | TagEnd::TableCell
                 | TagEnd::CodeBlock
                 | TagEnd::BlockQuote(_),
-            )
-                if !text.ends_with(' ') => {
-                    text.push(' ');
-                }
+            ) if !text.ends_with(' ') => {
+                text.push(' ');
+            }
             _ => {}
         }
     }

@@ -1118,12 +1118,13 @@ impl<'a> Renderer<'a> {
             section: Some(section),
             ..
         } = &p.role
-            && let Some(s) = config.section(section) {
-                crumbs.push(Crumb {
-                    title: s.title.get(lang).to_string(),
-                    url: site.section_url(section, lang),
-                });
-            }
+            && let Some(s) = config.section(section)
+        {
+            crumbs.push(Crumb {
+                title: s.title.get(lang).to_string(),
+                url: site.section_url(section, lang),
+            });
+        }
         self.insert_nav(&mut ctx, lang, &versions, crumbs);
         let lastmod = p.fm.updated.max(p.fm.date).map(|d| d.to_string());
         self.write(

@@ -96,7 +96,11 @@ impl Site {
 
 /// Builds the `Site` and reports every cross-page problem. `unreadable` are the (key,
 /// language) of files already reported as broken: pointing at them is not a second mistake.
-pub fn resolve(config: SiteConfig, pages: Vec<Page>, unreadable: &HashSet<(String, String)>) -> (Site, Vec<Diagnostic>) {
+pub fn resolve(
+    config: SiteConfig,
+    pages: Vec<Page>,
+    unreadable: &HashSet<(String, String)>,
+) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let urls: Vec<String> = pages.iter().map(|p| page_url(&config, p)).collect();
 
@@ -413,18 +417,19 @@ fn check_collisions(
     for (id, p) in pages.iter().enumerate() {
         let url = urls[id].as_str();
         if matches!(p.role, Role::Page { .. })
-            && let Some(what) = reserved.get(url) {
-                diags.push(
-                    Diagnostic::error(
-                        &p.path,
-                        p.fm.slug.as_ref().map_or(Pos::START, |s| s.pos),
-                        format!("this page's URL {url} is already {what}"),
-                    )
-                    .value(url)
-                    .help("give the page another `slug`, or rename the file"),
-                );
-                continue;
-            }
+            && let Some(what) = reserved.get(url)
+        {
+            diags.push(
+                Diagnostic::error(
+                    &p.path,
+                    p.fm.slug.as_ref().map_or(Pos::START, |s| s.pos),
+                    format!("this page's URL {url} is already {what}"),
+                )
+                .value(url)
+                .help("give the page another `slug`, or rename the file"),
+            );
+            continue;
+        }
         if let Some(&other) = seen.get(url) {
             diags.push(
                 Diagnostic::error(

@@ -73,12 +73,13 @@ impl Theme {
             } else if let Some(name) = rel.strip_prefix("static/") {
                 static_files.insert(name.to_string(), bytes);
             } else if let Some(name) = rel.strip_prefix("i18n/")
-                && let Some(lang) = name.strip_suffix(".toml") {
-                    i18n_sources
-                        .entry(lang.to_string())
-                        .or_default()
-                        .push((origin, String::from_utf8_lossy(&bytes).into_owned()));
-                }
+                && let Some(lang) = name.strip_suffix(".toml")
+            {
+                i18n_sources
+                    .entry(lang.to_string())
+                    .or_default()
+                    .push((origin, String::from_utf8_lossy(&bytes).into_owned()));
+            }
         };
 
         if config.theme == "default" {

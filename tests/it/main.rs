@@ -9,3 +9,5 @@ mod crawl;
 mod diagnostics;
 mod formats;
 mod harness;
+mod incremental;
+mod serve;
