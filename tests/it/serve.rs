@@ -86,10 +86,10 @@ fn events(port: u16) -> Receiver<String> {
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines() {
             let Ok(line) = line else { break };
-            if let Some(name) = line.strip_prefix("event: ") {
-                if tx.send(name.to_string()).is_err() {
-                    break;
-                }
+            if let Some(name) = line.strip_prefix("event: ")
+                && tx.send(name.to_string()).is_err()
+            {
+                break;
             }
         }
     });
