@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod frontmatter;
 pub mod i18n;
+pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -85,7 +85,9 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
     let mut code_depth = 0usize;
     let mut handwritten_links: Vec<bool> = Vec::new();
     let mut links: Vec<String> = Vec::new();
+    let mut linter = crate::lint::Linter::default();
     for (event, range) in merge_text(Parser::new_ext(body, options()).into_offset_iter()) {
+        linter.observe(&page.path, &event, at(range.start));
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -175,6 +177,7 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
     }
     links.sort();
     links.dedup();
+    diags.extend(linter.finish());
     let fingerprint = fingerprint(page, site, &links);
     (
         Rendered {
