@@ -17,8 +17,16 @@ use crate::model::{
     Period, Role, Source, YearMonth,
 };
 
-pub const COMMON_FIELDS: [&str; 8] = [
-    "title", "summary", "date", "updated", "slug", "draft", "authors", "extra",
+pub const COMMON_FIELDS: [&str; 9] = [
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "slug",
+    "draft",
+    "authors",
+    "extra",
+    "translation_of",
 ];
 
 /// Fields of each kind beyond the common ones (taxonomies come from site.toml).
@@ -386,6 +394,19 @@ impl FieldReader<'_> {
             }
         });
         let draft = self.boolean(&fields, "draft", diags).unwrap_or(false);
+        let translation_of = self.string(&fields, "translation_of", diags).and_then(|s| {
+            let s = s.trim().to_string();
+            if s.len() == crate::model::REVISION_LEN && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+                Some(Located::new(s.clone(), self.value_pos("translation_of", &s)))
+            } else {
+                diags.push(
+                    Diagnostic::error(self.path, self.key_pos("translation_of"), "`translation_of` is not the revision of a page")
+                        .value(&s)
+                        .help("run `passerelle mark-current FILE` to record the revision of the page this file translates"),
+                );
+                None
+            }
+        });
         let authors = self
             .string_list(&fields, "authors", diags)
             .unwrap_or_default();
@@ -441,6 +462,7 @@ impl FieldReader<'_> {
             draft,
             authors,
             extra,
+            translation_of,
             taxonomies,
             fields: kf,
         })

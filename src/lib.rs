@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod resolve;
 pub mod serve;
 pub mod theme;
@@ -232,6 +233,23 @@ impl Project {
         outcome.files = files;
         Ok(finish(outcome, diags, clock))
     }
+}
+
+/// Runs the pipeline up to the resolved `Site` (for reports and commands that edit
+/// content). `None` when site.toml itself is broken.
+pub fn load_site(opts: &BuildOptions) -> (Option<resolve::Site>, Vec<Diagnostic>) {
+    let root = opts.root.as_path();
+    let config = match SiteConfig::load(root) {
+        Ok(c) => c,
+        Err(d) => return (None, d),
+    };
+    let drafts = opts.drafts || config.drafts;
+    let (loaded, mut diags) =
+        load::load_pages(root, &config, drafts, &mut load::LoadCache::default());
+    let (site, d) = resolve::resolve(config, loaded.pages, &loaded.unreadable);
+    diags.extend(d);
+    diagnostics::sort(&mut diags);
+    (Some(site), diags)
 }
 
 /// Hash of what every output depends on: site.toml, the theme, the options, the day.

@@ -14,8 +14,18 @@ use crate::diagnostics::{Diagnostic, Pos};
 
 /// Link texts that say nothing out of context (screen-reader users list links alone).
 const VAGUE_LINK_TEXTS: [&str; 12] = [
-    "here", "click here", "this link", "link", "read more", "more", "ici", "cliquez ici",
-    "ce lien", "lien", "lire la suite", "en savoir plus",
+    "here",
+    "click here",
+    "this link",
+    "link",
+    "read more",
+    "more",
+    "ici",
+    "cliquez ici",
+    "ce lien",
+    "lien",
+    "lire la suite",
+    "en savoir plus",
 ];
 
 #[derive(Default)]
@@ -34,7 +44,9 @@ pub struct Linter {
 impl Linter {
     pub fn observe(&mut self, path: &Path, event: &Event, pos: Pos) {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => self.heading = Some((level_number(*level), pos)),
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.heading = Some((level_number(*level), pos))
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, at)) = self.heading.take() {
                     self.check_heading(path, level, at);
@@ -96,16 +108,30 @@ impl Linter {
         let hashes = "#".repeat(usize::from(level));
         if level == 1 {
             self.diags.push(
-                Diagnostic::warning(path, at, "a second level-1 heading: the page title is already the `h1`")
-                    .value(format!("{hashes} …"))
-                    .help("start the body's sections at `## `"),
+                Diagnostic::warning(
+                    path,
+                    at,
+                    "a second level-1 heading: the page title is already the `h1`",
+                )
+                .value(format!("{hashes} …"))
+                .help("start the body's sections at `## `"),
             );
         } else if level > self.last_heading.max(1) + 1 {
             let expected = self.last_heading.max(1) + 1;
             self.diags.push(
-                Diagnostic::warning(path, at, format!("heading level {level} follows level {}: a level is skipped", self.last_heading.max(1)))
-                    .value(format!("{hashes} …"))
-                    .help(format!("use `{} ` here, so the outline has no gap", "#".repeat(usize::from(expected)))),
+                Diagnostic::warning(
+                    path,
+                    at,
+                    format!(
+                        "heading level {level} follows level {}: a level is skipped",
+                        self.last_heading.max(1)
+                    ),
+                )
+                .value(format!("{hashes} …"))
+                .help(format!(
+                    "use `{} ` here, so the outline has no gap",
+                    "#".repeat(usize::from(expected))
+                )),
             );
         }
         self.last_heading = level;
@@ -114,7 +140,9 @@ impl Linter {
     fn check_link(&mut self, path: &Path, at: Pos, text: &str, has_image: bool) {
         let normalized: String = text
             .trim()
-            .trim_matches(|c: char| c.is_ascii_punctuation() || c == '»' || c == '«' || c.is_whitespace())
+            .trim_matches(|c: char| {
+                c.is_ascii_punctuation() || c == '»' || c == '«' || c.is_whitespace()
+            })
             .to_lowercase();
         if normalized.is_empty() && !has_image {
             self.diags.push(
@@ -136,7 +164,9 @@ impl Linter {
         for tag in lower.match_indices("<img").map(|(i, _)| &lower[i..]) {
             let end = tag.find('>').unwrap_or(tag.len());
             let attrs = &tag[..end];
-            if !attrs.contains("alt=") || attrs.contains("alt=\"\"") && !attrs.contains("role=\"presentation\"") {
+            if !attrs.contains("alt=")
+                || attrs.contains("alt=\"\"") && !attrs.contains("role=\"presentation\"")
+            {
                 self.diags.push(
                     Diagnostic::error(path, at, "this image has no alternative text")
                         .value(html.trim().chars().take(80).collect::<String>())
@@ -197,7 +227,10 @@ mod tests {
     fn headings_do_not_skip_levels() {
         assert!(lint("## A\n\n### B\n\n## C\n").is_empty());
         let d = lint("## A\n\n#### B\n");
-        assert!(d[0].contains("3:1: warning: heading level 4 follows level 2"), "{d:?}");
+        assert!(
+            d[0].contains("3:1: warning: heading level 4 follows level 2"),
+            "{d:?}"
+        );
         let d = lint("# Title again\n");
         assert!(d[0].contains("second level-1 heading"), "{d:?}");
         assert!(lint("### Starts at three\n")[0].contains("level 3 follows level 1"));
@@ -217,7 +250,10 @@ mod tests {
     fn tables_have_a_header_row() {
         assert!(lint("| A | B |\n|---|---|\n| 1 | 2 |\n").is_empty());
         let d = lint("|   |   |\n|---|---|\n| 1 | 2 |\n");
-        assert!(d[0].contains("warning: this table has no header row"), "{d:?}");
+        assert!(
+            d[0].contains("warning: this table has no header row"),
+            "{d:?}"
+        );
         assert_eq!(lint("<table><tr><td>1</td></tr></table>\n").len(), 1);
     }
 }

@@ -6,7 +6,6 @@
 //! both are removed here, so every later offset is an offset of the text the author sees.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -305,9 +304,7 @@ fn read_page(root: &Path, f: Found, config: &SiteConfig) -> (Option<Page>, Vec<D
             );
         }
     };
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut hasher);
-    let source_hash = hasher.finish();
+    let source_hash = crate::model::stable_hash(text.as_bytes());
     let (parsed, diags) = frontmatter::parse(&text, &f.path, &f.role, config);
     let page = parsed.map(|p| Page {
         key: f.key,

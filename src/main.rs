@@ -40,6 +40,43 @@ enum Command {
     Serve(ServeArgs),
     /// Rebuild the output folder on every change, without a server
     Watch(WatchArgs),
+    /// Reports on the content; `report translations` lists missing and stale translations
+    Report(ReportArgs),
+    /// Record that a translation is up to date with the page it translates
+    ///
+    /// Writes `translation_of: REVISION` (the current revision of the source page) into the
+    /// front matter of each FILE. Run it after updating a translation that
+    /// `passerelle report translations` lists as stale.
+    MarkCurrent(MarkArgs),
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// What to report on
+    #[arg(value_enum)]
+    what: ReportKind,
+    /// The site folder, which holds site.toml and content/
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Print JSON instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportKind {
+    /// Every page: in which languages it exists, which translations are missing or stale
+    Translations,
+}
+
+#[derive(Args)]
+struct MarkArgs {
+    /// Translation files to mark as up to date (e.g. content/lessons/trust.fr.md)
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The site folder, which holds site.toml and content/
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
 }
 
 #[derive(Args)]
@@ -127,6 +164,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Watch(args) => run_watch(args),
+        Command::Report(args) => run_report(&args),
+        Command::MarkCurrent(args) => run_mark(&args),
         Command::Check(args) => run_build(
             &BuildOptions {
                 root: args.site.root,
@@ -137,6 +176,62 @@ fn main() -> ExitCode {
             false,
         ),
     }
+}
+
+fn site_or_exit(root: &std::path::Path) -> Result<passerelle::resolve::Site, ExitCode> {
+    let (site, diags) = passerelle::load_site(&BuildOptions {
+        root: root.to_path_buf(),
+        ..BuildOptions::default()
+    });
+    let errors: Vec<_> = diags
+        .into_iter()
+        .filter(passerelle::diagnostics::Diagnostic::is_error)
+        .collect();
+    match site {
+        Some(site) if errors.is_empty() => Ok(site),
+        _ => {
+            eprint!("{}", diagnostics::report(&errors));
+            eprintln!("fix these errors first (`passerelle check` lists them)");
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+fn run_report(args: &ReportArgs) -> ExitCode {
+    let site = match site_or_exit(&args.root) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match args.what {
+        ReportKind::Translations => {
+            let reports = passerelle::report::translations(&site);
+            let text = if args.json {
+                serde_json::to_string_pretty(&reports).unwrap_or_default() + "\n"
+            } else {
+                passerelle::report::render_text(&reports)
+            };
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_mark(args: &MarkArgs) -> ExitCode {
+    let site = match site_or_exit(&args.root) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut status = ExitCode::SUCCESS;
+    for file in &args.files {
+        match passerelle::report::mark_current(&site, &args.root, file) {
+            Ok(revision) => eprintln!("{}: translation_of: {revision}", file.display()),
+            Err(message) => {
+                eprintln!("error: {message}");
+                status = ExitCode::from(1);
+            }
+        }
+    }
+    status
 }
 
 fn run_watch(args: WatchArgs) -> ExitCode {

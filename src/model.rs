@@ -360,6 +360,8 @@ pub struct FrontMatter {
     pub authors: Vec<String>,
     /// `extra`, as JSON so templates can read it and no YAML type leaks out.
     pub extra: serde_json::Value,
+    /// On a translation: the revision of the page it was translated from.
+    pub translation_of: Option<Located<String>>,
     /// Taxonomy name → term ids, in the order written.
     pub taxonomies: BTreeMap<String, Vec<Located<String>>>,
     pub fields: KindFields,
@@ -390,11 +392,31 @@ pub struct Page {
     pub body: String,
     /// 1-based line of the file on which `body` starts.
     pub body_line: usize,
-    /// Hash of the whole source text, for incremental work downstream.
+    /// Hash of the whole source text (FNV-1a, stable across versions and machines): its
+    /// first [`REVISION_LEN`] hex digits are the page's revision, which translations record.
     pub source_hash: u64,
 }
 
+/// Hex digits of a revision (`translation_of: 1a2b3c4d5e`).
+pub const REVISION_LEN: usize = 10;
+
+/// FNV-1a, 64 bits: tiny, and its values never change, so revisions written into files by
+/// one version of Passerelle stay valid in the next.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 impl Page {
+    /// What a translation of this page records in `translation_of`.
+    pub fn revision(&self) -> String {
+        format!("{:016x}", self.source_hash)[..REVISION_LEN].to_string()
+    }
+
     pub fn kind(&self) -> Option<Kind> {
         match &self.role {
             Role::Page { kind, .. } => Some(*kind),

@@ -36,7 +36,51 @@ pub struct Site {
     pub unreadable: HashSet<String>,
 }
 
+/// Where a page stands as a translation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TranslationStatus {
+    /// Not a translation (no `translation_of`), or the only version.
+    Original,
+    /// Records the current revision of its source.
+    Current { source: PageId },
+    /// Its source changed after it was translated.
+    Stale { source: PageId },
+}
+
 impl Site {
+    /// The version other translations are made from: the default language's, else the
+    /// first version that does not itself say it is a translation.
+    pub fn source_of(&self, key: &str) -> Option<PageId> {
+        let langs = self.by_key.get(key)?;
+        langs
+            .get(&self.config.default_language)
+            .copied()
+            .filter(|&id| self.pages[id].fm.translation_of.is_none())
+            .or_else(|| {
+                langs
+                    .values()
+                    .copied()
+                    .find(|&id| self.pages[id].fm.translation_of.is_none())
+            })
+    }
+
+    pub fn translation_status(&self, id: PageId) -> TranslationStatus {
+        let page = &self.pages[id];
+        let Some(recorded) = &page.fm.translation_of else {
+            return TranslationStatus::Original;
+        };
+        match self.source_of(&page.key) {
+            Some(source) if source != id => {
+                if self.pages[source].revision() == recorded.value {
+                    TranslationStatus::Current { source }
+                } else {
+                    TranslationStatus::Stale { source }
+                }
+            }
+            _ => TranslationStatus::Original,
+        }
+    }
+
     pub fn page(&self, key: &str, lang: &str) -> Option<PageId> {
         self.by_key.get(key)?.get(lang).copied()
     }
@@ -478,6 +522,7 @@ mod tests {
                 draft: false,
                 authors: vec![],
                 extra: serde_json::Value::Null,
+                translation_of: None,
                 taxonomies: BTreeMap::new(),
                 fields: Default::default(),
             },

@@ -11,3 +11,4 @@ mod formats;
 mod harness;
 mod incremental;
 mod serve;
+mod translations;
