@@ -77,14 +77,14 @@ impl Linter {
             Event::Start(Tag::TableHead) => self.in_table_head = true,
             Event::End(TagEnd::TableHead) => self.in_table_head = false,
             Event::End(TagEnd::Table) => {
-                if let Some((at, has_header)) = self.table.take() {
-                    if !has_header {
-                        self.diags.push(
+                if let Some((at, has_header)) = self.table.take()
+                    && !has_header
+                {
+                    self.diags.push(
                             Diagnostic::warning(path, at, "this table has no header row")
                                 .value("| | |")
                                 .help("name each column in the first row, so screen readers can announce what each cell is"),
                         );
-                    }
                 }
             }
             Event::Text(t) | Event::Code(t) => {
@@ -93,10 +93,11 @@ impl Linter {
                 } else if let Some(link) = self.links.last_mut() {
                     link.1.push_str(t);
                 }
-                if self.in_table_head && !t.trim().is_empty() {
-                    if let Some(table) = &mut self.table {
-                        table.1 = true;
-                    }
+                if self.in_table_head
+                    && !t.trim().is_empty()
+                    && let Some(table) = &mut self.table
+                {
+                    table.1 = true;
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => self.check_raw_html(path, html, pos),
