@@ -130,6 +130,11 @@ pub fn parse(
         fm_end: split.yaml_offset + split.yaml.len(),
         open_line: split.yaml_line - 1,
         key_lines: key_lines(text, &lines, split.yaml_offset, split.yaml.len()),
+        placeholders: map
+            .iter()
+            .filter(|(_, v)| has_placeholder(v))
+            .filter_map(|(k, _)| k.as_str().map(str::to_string))
+            .collect(),
     };
     let fm = reader.read(&map, role, config, &mut diags);
     let parsed = fm.map(|fm| Parsed {
@@ -241,6 +246,22 @@ struct FieldReader<'a> {
     /// Line of the opening `---`, where "missing field" problems are reported.
     open_line: usize,
     key_lines: Vec<(String, usize)>,
+    /// Fields whose value is still a `TODO` placeholder (from `passerelle new`): reported
+    /// once as such, never also as missing or mistyped.
+    placeholders: Vec<String>,
+}
+
+/// The mark `passerelle new` puts where the author has something to write.
+pub const PLACEHOLDER: &str = "TODO";
+
+fn has_placeholder(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.trim_start().starts_with(PLACEHOLDER),
+        Value::Sequence(items) => items.iter().any(has_placeholder),
+        Value::Mapping(m) => m.values().any(has_placeholder),
+        Value::Tagged(t) => has_placeholder(&t.value),
+        _ => false,
+    }
 }
 
 impl FieldReader<'_> {
@@ -272,13 +293,18 @@ impl FieldReader<'_> {
         }
     }
 
-    fn missing(&self, key: &str, hint: &str) -> Diagnostic {
-        Diagnostic::error(
-            self.path,
-            Pos::new(self.open_line, 1),
-            format!("required field `{key}` is missing"),
+    fn missing(&self, key: &str, hint: &str) -> Option<Diagnostic> {
+        if self.placeholders.iter().any(|p| p == key) {
+            return None;
+        }
+        Some(
+            Diagnostic::error(
+                self.path,
+                Pos::new(self.open_line, 1),
+                format!("required field `{key}` is missing"),
+            )
+            .help(format!("add `{key}: {hint}` to the front matter")),
         )
-        .help(format!("add `{key}: {hint}` to the front matter"))
     }
 
     fn wrong_type(&self, key: &str, value: &Value, expected: &str, example: &str) -> Diagnostic {
@@ -336,7 +362,19 @@ impl FieldReader<'_> {
                 );
                 continue;
             };
-            if allowed.contains(&key) {
+            if allowed.contains(&key) && self.placeholders.iter().any(|p| p == key) {
+                diags.push(
+                    Diagnostic::error(
+                        self.path,
+                        self.key_pos(key),
+                        format!("`{key}` still holds a placeholder"),
+                    )
+                    .value(show(v))
+                    .help(format!(
+                        "replace the `{PLACEHOLDER}` text of `{key}` with the real value"
+                    )),
+                );
+            } else if allowed.contains(&key) {
                 fields.insert(key, v);
             } else {
                 let mut d = Diagnostic::error(
@@ -363,18 +401,18 @@ impl FieldReader<'_> {
 
         let title = self.string(&fields, "title", diags);
         if title.is_none() && !fields.contains_key("title") {
-            diags.push(self.missing("title", "The title of the page"));
+            diags.extend(self.missing("title", "The title of the page"));
         }
         let summary = self.string(&fields, "summary", diags);
         if summary.is_none() && kind.is_some() && !fields.contains_key("summary") {
-            diags.push(self.missing(
+            diags.extend(self.missing(
                 "summary",
                 "One or two plain sentences for listings and search",
             ));
         }
         let date = self.date(&fields, "date", diags);
         if date.is_none() && kind.is_some() && !fields.contains_key("date") {
-            diags.push(self.missing("date", "2026-03-12"));
+            diags.extend(self.missing("date", "2026-03-12"));
         }
         let updated = self.date(&fields, "updated", diags);
         let slug = self.string(&fields, "slug", diags).and_then(|s| {
@@ -515,7 +553,7 @@ impl FieldReader<'_> {
                         .help("write it as `evidence: [case-studies/NAME]`"),
                     ),
                     None if !fields.contains_key("evidence") => {
-                        diags.push(self.missing("evidence", "[case-studies/NAME]"));
+                        diags.extend(self.missing("evidence", "[case-studies/NAME]"));
                     }
                     None => {}
                 }
@@ -533,7 +571,7 @@ impl FieldReader<'_> {
                             .help("write it as `audiences: [settlement-agencies]`"),
                         ),
                         None if !fields.contains_key("audiences") => {
-                            diags.push(self.missing("audiences", "[settlement-agencies]"));
+                            diags.extend(self.missing("audiences", "[settlement-agencies]"));
                         }
                         None => {}
                     }
@@ -553,10 +591,9 @@ impl FieldReader<'_> {
         kf.starts = self.datetime(fields, "starts", diags);
         let planned = kf.status.as_ref().is_some_and(|s| s.value == "planned");
         if kf.starts.is_none() && !fields.contains_key("starts") && !planned {
-            diags.push(
-                self.missing("starts", "2026-03-12T13:00:00-05:00")
-                    .help("add `starts: 2026-03-12T13:00:00-05:00` (date, time and UTC offset), or `status: planned` if no date is set yet"),
-            );
+            diags.extend(self.missing("starts", "2026-03-12T13:00:00-05:00").map(|d| {
+                d.help("add `starts: 2026-03-12T13:00:00-05:00` (date, time and UTC offset), or `status: planned` if no date is set yet")
+            }));
         }
         kf.ends = self.datetime(fields, "ends", diags);
         if let (Some(s), Some(e)) = (kf.starts, kf.ends)

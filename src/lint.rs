@@ -4,7 +4,8 @@
 //! parsed once. Reports, at the author's line: an image without alt text (error), an empty
 //! link (error), a skipped heading level or a second `h1` (warning: the page title is the
 //! `h1`), a link whose whole text is "here"/"click here"/«ici» (warning), a table without
-//! a header row (warning). Raw HTML gets the same image, link and table checks.
+//! a header row (warning). Raw HTML gets the same image, link and table checks. Text left
+//! as a `TODO` placeholder by `passerelle new` is an error, so nothing half-written is published.
 
 use std::path::Path;
 
@@ -39,6 +40,7 @@ pub struct Linter {
     links: Vec<(Pos, String, bool)>,
     table: Option<(Pos, bool)>,
     in_table_head: bool,
+    in_code: bool,
 }
 
 impl Linter {
@@ -86,6 +88,17 @@ impl Linter {
                                 .help("name each column in the first row, so screen readers can announce what each cell is"),
                         );
                 }
+            }
+            Event::Start(Tag::CodeBlock(_)) => self.in_code = true,
+            Event::End(TagEnd::CodeBlock) => self.in_code = false,
+            Event::Text(t)
+                if !self.in_code && t.trim_start().starts_with(crate::frontmatter::PLACEHOLDER) =>
+            {
+                self.diags.push(
+                    Diagnostic::error(path, pos, "placeholder text left in the page")
+                        .value(t.trim().chars().take(80).collect::<String>())
+                        .help("write the text that `passerelle new` left a TODO for"),
+                );
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, alt)) = &mut self.image {

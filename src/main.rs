@@ -48,6 +48,26 @@ enum Command {
     /// front matter of each FILE. Run it after updating a translation that
     /// `passerelle report translations` lists as stale.
     MarkCurrent(MarkArgs),
+    /// Create a page to write, or a translation of an existing page
+    ///
+    /// Every field to fill holds a TODO placeholder; the build refuses the page until each
+    /// is replaced, so nothing half-written is published. With --lang, the new file is a
+    /// translation of content/SECTION/NAME.md, with its structure and references.
+    New(NewArgs),
+}
+
+#[derive(Args)]
+struct NewArgs {
+    /// case-study, lesson, recommendation, forum or page
+    kind: String,
+    /// The file name, without .md: lowercase letters, digits and hyphens (e.g. food-hub-laval)
+    name: String,
+    /// Create the translation into this language of the existing page NAME
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// The site folder, which holds site.toml and content/
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
 }
 
 #[derive(Args)]
@@ -166,6 +186,7 @@ fn main() -> ExitCode {
         Command::Watch(args) => run_watch(args),
         Command::Report(args) => run_report(&args),
         Command::MarkCurrent(args) => run_mark(&args),
+        Command::New(args) => run_new(&args),
         Command::Check(args) => run_build(
             &BuildOptions {
                 root: args.site.root,
@@ -232,6 +253,38 @@ fn run_mark(args: &MarkArgs) -> ExitCode {
         }
     }
     status
+}
+
+fn run_new(args: &NewArgs) -> ExitCode {
+    let Some(kind) = passerelle::model::Kind::parse(&args.kind) else {
+        eprintln!(
+            "error: `{}` is not a kind of page: use case-study, lesson, recommendation, forum or page",
+            args.kind
+        );
+        return ExitCode::from(2);
+    };
+    let (site, _) = passerelle::load_site(&BuildOptions {
+        root: args.root.clone(),
+        ..BuildOptions::default()
+    });
+    let Some(site) = site else {
+        eprintln!("error: site.toml has errors: run `passerelle check`");
+        return ExitCode::from(1);
+    };
+    match passerelle::scaffold::new_page(&site, &args.root, kind, &args.name, args.lang.as_deref())
+    {
+        Ok(file) => {
+            eprintln!(
+                "created {}: replace every TODO, then run `passerelle check`",
+                file.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn run_watch(args: WatchArgs) -> ExitCode {

@@ -10,5 +10,6 @@ mod diagnostics;
 mod formats;
 mod harness;
 mod incremental;
+mod scaffold;
 mod serve;
 mod translations;
