@@ -132,9 +132,11 @@ fn ics_text(s: &str) -> String {
 }
 
 /// Folds a content line at 75 octets, never inside a UTF-8 character, and ends it with CRLF.
+/// Control characters are dropped: a CR or LF from a value that is not TEXT (a UID made
+/// from a file name, a URL) would otherwise end the line and start a property of its own.
 fn ics_line(out: &mut String, line: &str) {
     let mut width = 0;
-    for c in line.chars() {
+    for c in line.chars().filter(|c| !c.is_control()) {
         let len = c.len_utf8();
         if width + len > 75 {
             out.push_str("\r\n ");
@@ -298,6 +300,13 @@ mod tests {
         }
         let unfolded = out.replace("\r\n ", "");
         assert_eq!(unfolded.trim_end(), long);
+    }
+
+    #[test]
+    fn ics_lines_cannot_be_broken_by_a_value() {
+        let mut out = String::new();
+        ics_line(&mut out, "UID:x\r\nBEGIN:VEVENT\n-en@example.org");
+        assert_eq!(out, "UID:xBEGIN:VEVENT-en@example.org\r\n");
     }
 
     #[test]

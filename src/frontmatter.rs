@@ -95,8 +95,10 @@ pub fn parse(
         match serde_yaml::from_str(split.yaml) {
             Ok(v) => v,
             Err(e) => {
+                // From the byte index, not YAML's line count: YAML also breaks lines at
+                // a lone CR, NEL, U+2028 and U+2029, which our line index does not.
                 let pos = e.location().map_or(Pos::new(split.yaml_line, 1), |l| {
-                    Pos::new(split.yaml_line + l.line() - 1, l.column())
+                    lines.pos(text, split.yaml_offset + l.index().min(split.yaml.len()))
                 });
                 let message = e.to_string();
                 let message = message.split(" at line ").next().unwrap_or(&message);
@@ -746,10 +748,11 @@ impl FieldReader<'_> {
         if let Some(d) = Date::parse(text.trim()) {
             return Some(d);
         }
+        // DateTime::parse trims, so the date part starts after any leading (wide) space.
         let help = if DateTime::parse(&text).is_ok() {
             format!(
                 "`{key}` is a day: keep only the date part, `{key}: {}`",
-                &text[..10]
+                text.trim().get(..10).unwrap_or_default()
             )
         } else {
             format!("write it as `{key}: 2026-03-12` (year-month-day, a real day of the calendar)")

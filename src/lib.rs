@@ -15,10 +15,12 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod qr;
 pub mod render;
 pub mod report;
 pub mod resolve;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod watch;
@@ -44,6 +46,14 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// False for `check`: run every stage, write nothing.
     pub write: bool,
+    /// Keep the search index (`.passerelle/index/`) and derive the static search form.
+    /// False for `check`, which writes nothing at all.
+    pub index: bool,
+}
+
+/// Where the search index of the site at `root` lives (not published).
+pub fn index_dir(root: &Path) -> PathBuf {
+    root.join(".passerelle").join("index")
 }
 
 /// The result of a build that could run (author mistakes included).
@@ -104,6 +114,8 @@ pub struct Project {
     render_cache: render::RenderCache,
     /// How many pages the last build rendered (the rest were reused).
     pub rendered: usize,
+    /// The search index as the last build left it (when `index` is on).
+    pub search: Option<std::sync::Arc<search::SearchIndex>>,
 }
 
 impl Project {
@@ -115,6 +127,7 @@ impl Project {
             bodies: HashMap::new(),
             render_cache: render::RenderCache::default(),
             rendered: 0,
+            search: None,
         }
     }
 
@@ -195,7 +208,18 @@ impl Project {
             return Ok(finish(outcome, diags, clock));
         }
 
-        let related: HashMap<resolve::PageId, Vec<resolve::PageId>> = HashMap::new();
+        let mut search_files = Vec::new();
+        let mut related: HashMap<resolve::PageId, Vec<resolve::PageId>> = HashMap::new();
+        if opts.index {
+            let docs = index_docs(&site, &bodies);
+            let index = search::SearchIndex::sync(&index_dir(root), &docs)?;
+            clock.lap("search index");
+            related = related_pages(&site, &index);
+            clock.lap("related pages");
+            search_files = index.export_static()?;
+            clock.lap("static search form");
+            self.search = Some(std::sync::Arc::new(index));
+        }
         let input = render::RenderInput {
             site: &site,
             theme: &theme,
@@ -212,6 +236,12 @@ impl Project {
             return Ok(finish(outcome, diags, clock));
         }
 
+        files.extend(search_files.into_iter().map(|(path, bytes)| {
+            OutputFile::new(
+                format!("search/{}", path.to_string_lossy().replace('\\', "/")),
+                bytes,
+            )
+        }));
         for lang in &site.config.languages {
             files.push(feeds::atom(&site, lang, site.config.title.get(lang)));
             files.extend(feeds::calendars(&site, lang));
@@ -234,6 +264,64 @@ impl Project {
         outcome.files = files;
         Ok(finish(outcome, diags, clock))
     }
+}
+
+/// One search document per content page and language.
+fn index_docs(site: &resolve::Site, bodies: &[markdown::Rendered]) -> Vec<search::IndexDoc> {
+    site.pages
+        .iter()
+        .enumerate()
+        .filter_map(|(id, p)| {
+            let kind = p.kind()?;
+            let facets = p
+                .fm
+                .taxonomies
+                .iter()
+                .filter(|(tax, _)| site.config.taxonomy(tax).is_some())
+                .flat_map(|(tax, terms)| terms.iter().map(move |t| (tax.clone(), t.value.clone())))
+                .collect();
+            Some(search::IndexDoc {
+                key: p.key.clone(),
+                lang: p.lang.clone(),
+                kind: kind.as_str().to_string(),
+                url: site.urls[id].clone(),
+                title: p.fm.title.clone(),
+                summary: p.fm.summary.clone(),
+                body: bodies[id].text.clone(),
+                date: p.fm.date.map(|d| d.to_string()).unwrap_or_default(),
+                facets,
+            })
+        })
+        .collect()
+}
+
+/// How many related pages a forum lists.
+const RELATED: usize = 5;
+
+/// For each forum: pages of its language related to it, found by the search index
+/// (beyond the cases it already lists).
+fn related_pages(
+    site: &resolve::Site,
+    index: &search::SearchIndex,
+) -> HashMap<resolve::PageId, Vec<resolve::PageId>> {
+    site.pages
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind() == Some(model::Kind::Forum))
+        .map(|(id, p)| {
+            let mut exclude: Vec<String> =
+                p.fm.fields.cases.iter().map(|c| c.value.clone()).collect();
+            exclude.push(p.key.clone());
+            let hits = index
+                .related(&p.key, &p.lang, &exclude, RELATED)
+                .unwrap_or_default();
+            let ids = hits
+                .iter()
+                .filter_map(|h| site.page(&h.key, &h.lang))
+                .collect();
+            (id, ids)
+        })
+        .collect()
 }
 
 /// Runs the pipeline up to the resolved `Site` (for reports and commands that edit

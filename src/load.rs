@@ -2,8 +2,9 @@
 //!
 //! Output: one [`Page`] per file whose front matter is usable, plus diagnostics. A file's
 //! key is its path under content/ without language suffix and `.md`; `_index` files are the
-//! home page and section introductions. Files with a BOM or CRLF line ends are accepted:
-//! both are removed here, so every later offset is an offset of the text the author sees.
+//! home page and section introductions. Files with a BOM or CRLF (or lone CR) line ends are
+//! accepted: both are normalized here, so every later offset is an offset of the text the
+//! author sees.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -186,6 +187,19 @@ fn name_file(rel: &Path, config: &SiteConfig) -> Result<Found, Box<Diagnostic>> 
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     let file = under.last().cloned().unwrap_or_default();
+    // The name becomes a URL, a calendar UID, a line of a report: a line break or another
+    // control character in it can only be a mistake, and would break those lines.
+    if under.iter().any(|c| c.chars().any(char::is_control)) {
+        return Err(Box::new(
+            Diagnostic::error(
+                rel,
+                Pos::START,
+                "the file's name or folder has a control character (a line break, a tab…)",
+            )
+            .value(format!("{:?}", rel.to_string_lossy()))
+            .help("rename it with lowercase letters, digits and hyphens, e.g. `food-hub.md`"),
+        ));
+    }
     let stem = file.strip_suffix(".md").unwrap_or(&file);
     let (name, lang) = match stem.rsplit_once('.') {
         Some((name, lang)) => {
@@ -331,8 +345,10 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (Pos, u8)> {
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
+    // A lone CR (classic Mac line ends) is a line break too, for YAML, Markdown and
+    // editors alike: make it one here so every line count agrees.
     Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text
     })
@@ -434,11 +450,21 @@ title = "Case studies"
     }
 
     #[test]
+    fn refuses_control_characters_in_names() {
+        let c = config();
+        let e = name_file(Path::new("content/case-studies/x\r\nBEGIN:VEVENT.md"), &c)
+            .err()
+            .expect("error");
+        assert!(e.message.contains("control character"), "{e}");
+    }
+
+    #[test]
     fn decode_strips_bom_and_crlf_and_locates_bad_bytes() {
         assert_eq!(
             decode(b"\xef\xbb\xbfa\r\nb".to_vec()),
             Ok("a\nb".to_string())
         );
         assert_eq!(decode(b"ok\nab\xffc".to_vec()), Err((Pos::new(2, 3), 0xff)));
+        assert_eq!(decode(b"a\rb\r\nc".to_vec()), Ok("a\nb\nc".to_string()));
     }
 }

@@ -54,6 +54,41 @@ enum Command {
     /// is replaced, so nothing half-written is published. With --lang, the new file is a
     /// translation of content/SECTION/NAME.md, with its structure and references.
     New(NewArgs),
+    /// Search the site, in both languages, as the published search page does
+    ///
+    /// Words must all match (in the title, summary or text); "quoted words" match as a
+    /// phrase; the last word also matches as a prefix. Accents and case do not matter:
+    /// `refugie` finds «réfugiés». Uses the index kept by the last `passerelle build`.
+    Search(SearchArgs),
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// What to look for, e.g. `vaccination ambassadors` or `"intentional connection"`
+    query: String,
+    /// The site folder, which holds site.toml and content/
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Search pages in English, in French, or in both
+    #[arg(long, value_enum, default_value = "all")]
+    lang: SearchLang,
+    /// Keep only pages with this term, e.g. `cities=toronto` or `kind=lesson`; repeat it:
+    /// several terms of one taxonomy match any of them, different taxonomies all apply
+    #[arg(long, value_name = "TAXONOMY=TERM")]
+    filter: Vec<String>,
+    /// How many results to show
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Print the results as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SearchLang {
+    En,
+    Fr,
+    All,
 }
 
 #[derive(Args)]
@@ -164,6 +199,7 @@ fn main() -> ExitCode {
                 drafts: args.site.drafts,
                 base_url: args.base_url,
                 write: true,
+                index: true,
             },
             args.timings,
         ),
@@ -187,6 +223,7 @@ fn main() -> ExitCode {
         Command::Report(args) => run_report(&args),
         Command::MarkCurrent(args) => run_mark(&args),
         Command::New(args) => run_new(&args),
+        Command::Search(args) => run_search(&args),
         Command::Check(args) => run_build(
             &BuildOptions {
                 root: args.site.root,
@@ -255,6 +292,69 @@ fn run_mark(args: &MarkArgs) -> ExitCode {
     status
 }
 
+fn run_search(args: &SearchArgs) -> ExitCode {
+    let mut filters = Vec::new();
+    for f in &args.filter {
+        match f.split_once('=') {
+            Some((tax, term)) if !tax.is_empty() && !term.is_empty() => {
+                filters.push((tax.to_string(), term.to_string()))
+            }
+            _ => {
+                eprintln!(
+                    "error: --filter takes TAXONOMY=TERM, e.g. `--filter cities=toronto`, not `{f}`"
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Ok(config) = passerelle::config::SiteConfig::load(&args.root) {
+        for (tax, term) in &filters {
+            if let Err(message) = passerelle::search::check_filter(&config, tax, term) {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let index = match passerelle::search::SearchIndex::open(&passerelle::index_dir(&args.root)) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: no search index for this site ({e:#}); run `passerelle build` first");
+            return ExitCode::from(2);
+        }
+    };
+    let request = passerelle::search::SearchRequest {
+        query: args.query.clone(),
+        lang: match args.lang {
+            SearchLang::En => Some("en".into()),
+            SearchLang::Fr => Some("fr".into()),
+            SearchLang::All => None,
+        },
+        filters,
+        limit: args.limit,
+    };
+    let response = match index.search(&request) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut out, &response)
+            .map_err(std::io::Error::other)
+            .and_then(|()| writeln!(out))
+    } else {
+        use std::io::IsTerminal as _;
+        let color = std::io::stdout().is_terminal();
+        passerelle::search::render_human(&response, &mut out, color)
+    };
+    if written.is_err() {
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
+}
+
 fn run_new(args: &NewArgs) -> ExitCode {
     let Some(kind) = passerelle::model::Kind::parse(&args.kind) else {
         eprintln!(
@@ -292,6 +392,7 @@ fn run_watch(args: WatchArgs) -> ExitCode {
         root: args.site.root,
         drafts: args.site.drafts,
         write: true,
+        index: true,
         ..BuildOptions::default()
     };
     let mut project = passerelle::Project::new(opts.clone());

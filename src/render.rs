@@ -107,6 +107,8 @@ enum Job {
     Landing,
     NotFound,
     Page(PageId),
+    /// The printable packet of a forum.
+    Packet(PageId),
     Home(String),
     Section {
         section: String,
@@ -273,6 +275,9 @@ impl<'a> Renderer<'a> {
             if matches!(p.role, Role::Page { .. }) {
                 jobs.push(Job::Page(id));
             }
+            if p.kind() == Some(Kind::Forum) {
+                jobs.push(Job::Packet(id));
+            }
         }
         for lang in &config.languages {
             jobs.push(Job::Home(lang.clone()));
@@ -407,8 +412,10 @@ impl<'a> Renderer<'a> {
                     format!("{base}page/{page}/")
                 })
             }
-            Job::Page(id) => {
+            Job::Page(id) | Job::Packet(id) => {
                 let p = &site.pages[*id];
+                let packet = matches!(job, Job::Packet(_));
+                packet.hash(&mut h);
                 card(&mut h, *id);
                 self.input.bodies[*id].fingerprint.hash(&mut h);
                 for (l, tid) in site.translations(&p.key) {
@@ -429,7 +436,27 @@ impl<'a> Renderer<'a> {
                 for &rid in self.input.related.get(id).into_iter().flatten() {
                     card(&mut h, rid);
                 }
-                url_to_file(&site.urls[*id])
+                if packet {
+                    // The packet lists what was drawn from each case.
+                    for k in &f.cases {
+                        let Some(cid) = site.page_or_fallback(&k.value, &p.lang) else {
+                            continue;
+                        };
+                        for key in site
+                            .cited_by
+                            .get(&site.pages[cid].key)
+                            .into_iter()
+                            .flatten()
+                        {
+                            if let Some(rid) = site.page_or_fallback(key, &p.lang) {
+                                card(&mut h, rid);
+                            }
+                        }
+                    }
+                    url_to_file(&format!("{}packet/", site.urls[*id]))
+                } else {
+                    url_to_file(&site.urls[*id])
+                }
             }
         };
         (key, h.finish())
@@ -446,7 +473,8 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Landing => self.landing(),
             Job::NotFound => self.not_found(),
-            Job::Page(id) => self.page(*id),
+            Job::Page(id) => self.page(*id, false),
+            Job::Packet(id) => self.page(*id, true),
             Job::Home(lang) => self.home(lang),
             Job::Search(lang) => self.search(lang),
             Job::Section {
@@ -763,23 +791,33 @@ impl<'a> Renderer<'a> {
         let title = self.t(lang, "search");
         let mut ctx = self.base_context(lang, &url, &title, &self.t(lang, "search_description"));
         ctx.insert("title", &title);
-        let facets: Vec<serde_json::Value> = self
-            .site
-            .config
-            .taxonomies
-            .iter()
-            .map(|t| {
-                let terms: serde_json::Map<String, serde_json::Value> = t
-                    .terms
-                    .iter()
-                    .map(|x| (x.id.clone(), serde_json::Value::from(x.label.get(lang))))
-                    .collect();
-                serde_json::json!({ "name": t.name, "title": t.title.get(lang), "terms": terms })
-            })
-            .collect();
+        // Labels of every facet term, and of each filter group, for search.js.
+        let config = &self.site.config;
+        let mut labels = serde_json::Map::new();
+        let mut groups = vec![
+            serde_json::json!({ "name": "kind", "title": self.t(lang, "search_kind") }),
+            serde_json::json!({ "name": "lang", "title": self.t(lang, "search_lang") }),
+        ];
+        for kind in Kind::ALL {
+            let label = self.t(lang, &format!("kind_{}", kind.as_str().replace('-', "_")));
+            labels.insert(format!("kind/{}", kind.as_str()), label.into());
+        }
+        for l in &config.languages {
+            labels.insert(format!("lang/{l}"), i18n::native_name(l).into());
+        }
+        for t in &config.taxonomies {
+            groups.push(serde_json::json!({ "name": t.name, "title": t.title.get(lang) }));
+            for term in &t.terms {
+                labels.insert(
+                    format!("{}/{}", t.name, term.id),
+                    term.label.get(lang).into(),
+                );
+            }
+        }
+        ctx.insert("search_groups", &groups);
         ctx.insert(
-            "facets_json",
-            &serde_json::to_string(&facets).unwrap_or_default(),
+            "search_labels_json",
+            &script_json(&serde_json::Value::Object(labels)),
         );
         let crumbs = vec![self.home_crumb(lang)];
         let versions = self.all_languages(|l| self.site.search_url(l));
@@ -970,7 +1008,8 @@ impl<'a> Renderer<'a> {
     }
 
     #[allow(clippy::too_many_lines)]
-    fn page(&self, id: PageId) -> Result<OutputFile, Diagnostic> {
+    /// A content page, or (`packet`) the printable packet of a forum.
+    fn page(&self, id: PageId, packet: bool) -> Result<OutputFile, Diagnostic> {
         let site = self.site;
         let config = &site.config;
         let p: &Page = &site.pages[id];
@@ -1109,7 +1148,7 @@ impl<'a> Renderer<'a> {
         });
         let mut ctx = self.base_context(lang, url, &title, &summary);
         ctx.insert("page", &view);
-        let versions: Vec<(String, String)> = site
+        let mut versions: Vec<(String, String)> = site
             .translations(&p.key)
             .map(|(l, tid)| (l.to_string(), site.urls[tid].clone()))
             .collect();
@@ -1125,8 +1164,27 @@ impl<'a> Renderer<'a> {
                 url: site.section_url(section, lang),
             });
         }
-        self.insert_nav(&mut ctx, lang, &versions, crumbs);
         let lastmod = p.fm.updated.max(p.fm.date).map(|d| d.to_string());
+        if packet {
+            crumbs.push(Crumb {
+                title: title.clone(),
+                url: url.clone(),
+            });
+            for v in &mut versions {
+                v.1.push_str("packet/");
+            }
+            let packet_url = format!("{url}packet/");
+            ctx.insert("packet", &self.packet_view(id));
+            ctx.insert("path", &packet_url);
+            ctx.insert("canonical", &site.absolute(&packet_url));
+            ctx.insert(
+                "doc_title",
+                &format!("{} · {title}", self.t(lang, "packet")),
+            );
+            self.insert_nav(&mut ctx, lang, &versions, crumbs);
+            return self.write("packet.html", &ctx, &packet_url, &versions, lastmod);
+        }
+        self.insert_nav(&mut ctx, lang, &versions, crumbs);
         self.write(
             &format!("{}.html", kind.as_str()),
             &ctx,
@@ -1134,6 +1192,61 @@ impl<'a> Renderer<'a> {
             &versions,
             lastmod,
         )
+    }
+
+    /// What a printed forum packet adds to the forum page: the QR code of the page, and for
+    /// each case, what was drawn from it.
+    fn packet_view(&self, id: PageId) -> serde_json::Value {
+        let site = self.site;
+        let p = &site.pages[id];
+        let lang = p.lang.as_str();
+        let page_url = site.absolute(&site.urls[id]);
+        let qr = crate::qr::svg(
+            &page_url,
+            &format!(
+                "{}{}{page_url}",
+                self.t(lang, "qr_label"),
+                self.t(lang, "colon")
+            ),
+        );
+        let cases: Vec<serde_json::Value> = p
+            .fm
+            .fields
+            .cases
+            .iter()
+            .filter_map(|k| site.page_or_fallback(&k.value, lang))
+            .map(|cid| {
+                let case = &site.pages[cid];
+                let mut lessons = Vec::new();
+                let mut recommendations = Vec::new();
+                for key in site.cited_by.get(&case.key).into_iter().flatten() {
+                    if let Some(rid) = site.page_or_fallback(key, lang) {
+                        match site.pages[rid].kind() {
+                            Some(Kind::Lesson) => lessons.push(self.link(rid, lang)),
+                            Some(Kind::Recommendation) => recommendations.push(self.link(rid, lang)),
+                            _ => {}
+                        }
+                    }
+                }
+                let sector_label = |s: &crate::model::Located<String>| {
+                    site.config
+                        .taxonomy("sectors")
+                        .and_then(|t| t.term(&s.value))
+                        .map_or_else(|| s.value.clone(), |t| t.label.get(lang).to_string())
+                };
+                serde_json::json!({
+                    "link": self.link(cid, lang),
+                    "partners": case.fm.fields.partners.iter().map(|x| serde_json::json!({
+                        "name": x.name,
+                        "sector": x.sector.as_ref().map(sector_label),
+                    })).collect::<Vec<_>>(),
+                    "period": case.fm.fields.period.as_ref().map(|per| self.period_display(per, is_ended(case), lang)),
+                    "lessons": lessons,
+                    "recommendations": recommendations,
+                })
+            })
+            .collect();
+        serde_json::json!({ "qr": qr, "page_url": page_url, "cases": cases })
     }
 
     fn period_display(
@@ -1170,6 +1283,16 @@ fn typo(lang: &str, text: &str, config: &crate::config::SiteConfig) -> String {
     } else {
         text.to_string()
     }
+}
+
+/// JSON to put inside `<script type="application/json">`: `<`, `>` and `&` escaped, so no
+/// label can close the script element.
+fn script_json(value: &serde_json::Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// `/en/x/` → `en/x/index.html`.

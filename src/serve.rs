@@ -22,6 +22,7 @@ use crate::{BuildOptions, Project};
 const LIVERELOAD_JS: &str = include_str!("../assets/livereload.js");
 const LIVERELOAD_PATH: &str = "/_passerelle/livereload.js";
 const EVENTS_PATH: &str = "/_passerelle/events";
+const SEARCH_PATH: &str = "/_search";
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -38,6 +39,9 @@ struct Live {
     copies: HashMap<String, PathBuf>,
     /// The terminal's diagnostics text while the latest build failed.
     errors: Option<String>,
+    /// The index of the last good build, for `/_search`.
+    index: Option<Arc<crate::search::SearchIndex>>,
+    config: Option<Arc<crate::config::SiteConfig>>,
 }
 
 type Clients = Arc<Mutex<Vec<Box<dyn Write + Send>>>>;
@@ -53,6 +57,7 @@ pub fn serve(opts: &ServeOptions, log: &mut dyn Write) -> Result<()> {
         drafts: opts.drafts,
         base_url: Some(format!("http://{addr}")),
         write: false,
+        index: true,
         ..BuildOptions::default()
     });
     let live = Arc::new(RwLock::new(Live::default()));
@@ -146,6 +151,9 @@ fn rebuild(
         );
         return Ok(());
     }
+    let root = &project.options().root;
+    let index = project.search.clone();
+    let config = crate::config::SiteConfig::load(root).ok().map(Arc::new);
     let files: HashMap<String, Arc<[u8]>> = outcome
         .files
         .into_iter()
@@ -161,6 +169,8 @@ fn rebuild(
             files,
             copies,
             errors: None,
+            index,
+            config,
         };
     }
     broadcast(clients, "reload", "{}");
@@ -206,6 +216,17 @@ fn handle(request: Request, live: &RwLock<Live>, clients: &Clients) {
     let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
     if path == EVENTS_PATH {
         return subscribe(request, live, clients);
+    }
+    if path == SEARCH_PATH {
+        let query = url.split_once('?').map_or("", |(_, q)| q);
+        let (status, body) = search_endpoint(query, live);
+        return respond(
+            request,
+            status,
+            "application/json; charset=utf-8",
+            body.into_bytes(),
+            method == Method::Head,
+        );
     }
     if path == LIVERELOAD_PATH {
         return respond(
@@ -286,6 +307,58 @@ fn respond(request: Request, status: u16, ctype: &str, body: Vec<u8>, head: bool
         response
     };
     let _ = request.respond(response);
+}
+
+/// `/_search?q=…&lang=en|fr|all&filter=TAXONOMY=TERM&limit=N`: the same JSON as
+/// `passerelle search --json`, from the index of the last good build.
+fn search_endpoint(query: &str, live: &RwLock<Live>) -> (u16, String) {
+    let error =
+        |status: u16, message: &str| (status, serde_json::json!({ "error": message }).to_string());
+    let mut request = crate::search::SearchRequest {
+        limit: 10,
+        ..Default::default()
+    };
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let Some(value) = percent_decode(&value.replace('+', " ")) else {
+            return error(400, "malformed query string");
+        };
+        match name {
+            "q" => request.query = value,
+            "lang" if value == "all" || value.is_empty() => request.lang = None,
+            "lang" => request.lang = Some(value),
+            "limit" => match value.parse() {
+                Ok(n) => request.limit = n,
+                Err(_) => return error(400, "limit must be a number"),
+            },
+            "filter" => match value.split_once('=') {
+                Some((t, term)) => request.filters.push((t.to_string(), term.to_string())),
+                None => return error(400, "filter takes TAXONOMY=TERM"),
+            },
+            _ => {}
+        }
+    }
+    let (index, config) = match live.read() {
+        Ok(l) => (l.index.clone(), l.config.clone()),
+        Err(_) => (None, None),
+    };
+    if let Some(config) = config {
+        for (t, term) in &request.filters {
+            if let Err(message) = crate::search::check_filter(&config, t, term) {
+                return error(400, &message);
+            }
+        }
+    }
+    let Some(index) = index else {
+        return error(503, "the search index is not ready");
+    };
+    match index.search(&request) {
+        Ok(response) => (
+            200,
+            serde_json::to_string_pretty(&response).unwrap_or_default() + "\n",
+        ),
+        Err(e) => error(500, &format!("{e:#}")),
+    }
 }
 
 /// Keeps the connection open as a server-sent-events stream.

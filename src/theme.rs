@@ -37,7 +37,9 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/term.html",
     "templates/search.html",
     "templates/404.html",
+    "templates/packet.html",
     "static/style.css",
+    "static/favicon.svg",
     "i18n/en.toml",
     "i18n/fr.toml",
 ];

@@ -354,7 +354,7 @@ fn two_pages_with_the_same_url() {
     );
     assert_one_error(
         &stderr,
-        "content/case-studies/vaccination-ambassadors-toronto.md:5:1",
+        "content/case-studies/vaccination-ambassadors-toronto.md:5:7",
         "/en/case-studies/food-hub-montreal-nord/",
         Some("content/case-studies/food-hub-montreal-nord.md"),
     );

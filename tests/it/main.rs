@@ -10,6 +10,8 @@ mod diagnostics;
 mod formats;
 mod harness;
 mod incremental;
+mod packet;
 mod scaffold;
+mod search_parity;
 mod serve;
 mod translations;

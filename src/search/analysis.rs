@@ -1,0 +1,466 @@
+//! Text analysis shared by indexing, querying and the static export.
+//!
+//! Input: text in English or French. Output: tokens, in three stages that are all
+//! registered on the tantivy index by `index::register_analyzers`, the one function used
+//! both when an index is created and when it is opened (tantivy does not persist
+//! custom analyzers):
+//!
+//! - `pl_LANG_key`: words → *keys*: lowercase, French elision removed, ASCII folding,
+//!   and for French the ending normalisation below. A key is what a reader types,
+//!   normalised; the static form maps keys to terms so the browser never stems.
+//! - `pl_LANG_stem`: one key → its indexed *term* (Snowball stemmer).
+//! - `pl_LANG`: both, as used by the content fields; `pl_LANG(text)` equals
+//!   `pl_LANG_stem(pl_LANG_key(text))` token by token, which is what lets the
+//!   browser replace stemming with a key → term dictionary.
+//!
+//! Word splitting ([`WordTokenizer`]): a word is a maximal run of alphanumeric
+//! characters (`char::is_alphanumeric`, i.e. `[\p{Alphabetic}\p{N}]`). In French, a
+//! word from [`ELISIONS`] directly followed by `'` or `’` and a letter is dropped and
+//! takes no position, so `l’intégration` is the single token `intégration` and a phrase
+//! `"de l'intégration"` is two consecutive positions. `assets/search.js` implements the
+//! same rules (function `words`); the parity test checks both on the same inputs.
+//!
+//! Why the French ending step: measured on tantivy 0.27 (Snowball French), with ASCII
+//! folding neither order makes the forms authors and readers type meet (fold then stem:
+//! réfugiés → `refug` but réfugiée → `refugie`; stem then fold: réfugiés → `refugi` but
+//! refugie → `refug`). After folding we therefore drop one final `s`, then every final
+//! `e`, keeping at least three characters: réfugié, réfugiée, réfugiés, réfugiées,
+//! refugie all become `refugi` before the stemmer sees them. Golden tests pin the forms
+//! that must meet and some that must stay apart.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
+};
+
+/// The languages the index knows, in the order used everywhere (schema, export, JS).
+pub const LANGS: [&str; 2] = ["en", "fr"];
+
+/// French words that elide before a vowel (`l’`, `qu’`, `jusqu’`...), lowercase.
+pub const ELISIONS: [&str; 13] = [
+    "l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
+];
+
+/// Name of the full analyzer (key then stem) of a language's content fields.
+pub fn analyzer_name(lang: &str) -> String {
+    format!("pl_{lang}")
+}
+
+/// Name of the key analyzer (no stemming) of a language.
+pub fn key_analyzer_name(lang: &str) -> String {
+    format!("pl_{lang}_key")
+}
+
+/// Name of the single-token stemmer of a language.
+pub fn stem_analyzer_name(lang: &str) -> String {
+    format!("pl_{lang}_stem")
+}
+
+/// Name of the surface analyzer (key without the French ending step) of a language:
+/// what prefix matching compares, since a prefix is typed before its ending.
+pub fn surface_analyzer_name(lang: &str) -> String {
+    format!("pl_{lang}_surface")
+}
+
+/// The analyzers of a language, registered on the index by `index::register_analyzers`
+/// under the names above.
+pub struct LangAnalyzers {
+    pub full: TextAnalyzer,
+    pub key: TextAnalyzer,
+    pub stem: TextAnalyzer,
+    pub surface: TextAnalyzer,
+}
+
+/// Builds the analyzers of `lang` (`fr` gets elision and the ending step).
+pub fn analyzers(lang: &str) -> LangAnalyzers {
+    let french = lang == "fr";
+    let language = if french {
+        Language::French
+    } else {
+        Language::English
+    };
+    let surface = || {
+        TextAnalyzer::builder(WordTokenizer::new(french))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+    };
+    let stem = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(Stemmer::new(language))
+        .build();
+    let (full, key) = if french {
+        (
+            surface()
+                .filter(FrenchEndings)
+                .filter(Stemmer::new(language))
+                .build(),
+            surface().filter(FrenchEndings).build(),
+        )
+    } else {
+        (
+            surface().filter(Stemmer::new(language)).build(),
+            surface().build(),
+        )
+    };
+    LangAnalyzers {
+        full,
+        key,
+        stem,
+        surface: surface().build(),
+    }
+}
+
+/// The key of a surface form (see the module docs).
+pub fn surface_to_key(lang: &str, surface: &str) -> String {
+    let mut key = surface.to_string();
+    if lang == "fr" {
+        french_endings(&mut key);
+    }
+    key
+}
+
+/// Runs `analyzer` on `text` and returns (token text, byte range in `text`, position).
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        out.push(stream.token().clone());
+    }
+    out
+}
+
+/// Splits text into words (see the module docs), dropping French elided words.
+#[derive(Clone)]
+pub struct WordTokenizer {
+    elision: bool,
+    token: Token,
+}
+
+impl WordTokenizer {
+    /// `elision`: drop French elided words (`l’`, `d'`...).
+    pub fn new(elision: bool) -> Self {
+        WordTokenizer {
+            elision,
+            token: Token::default(),
+        }
+    }
+}
+
+/// Token stream of [`WordTokenizer`].
+pub struct WordTokenStream<'a> {
+    text: &'a str,
+    cursor: usize,
+    elision: bool,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream<'a> {
+        self.token.reset();
+        WordTokenStream {
+            text,
+            cursor: 0,
+            elision: self.elision,
+            token: &mut self.token,
+        }
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// True when `word` followed by `rest` is an elided French word (`l` + `’intégration`).
+fn is_elided(word: &str, rest: &str) -> bool {
+    let mut chars = rest.chars();
+    let (Some(apostrophe), Some(next)) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    is_apostrophe(apostrophe)
+        && next.is_alphanumeric()
+        && word.len() <= 6
+        && ELISIONS.iter().any(|e| e.eq_ignore_ascii_case(word))
+}
+
+impl TokenStream for WordTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        loop {
+            let rest = &self.text[self.cursor..];
+            let Some(start) = rest.find(char::is_alphanumeric) else {
+                self.cursor = self.text.len();
+                return false;
+            };
+            let start = self.cursor + start;
+            let len = self.text[start..]
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(self.text.len() - start);
+            let end = start + len;
+            self.cursor = end;
+            let word = &self.text[start..end];
+            if self.elision && is_elided(word, &self.text[end..]) {
+                continue;
+            }
+            self.token.text.clear();
+            self.token.text.push_str(word);
+            self.token.offset_from = start;
+            self.token.offset_to = end;
+            self.token.position = self.token.position.wrapping_add(1);
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// The French ending normalisation on a folded, lowercase word (see the module docs).
+pub fn french_endings(word: &mut String) {
+    let mut kept = word.chars().count();
+    // Like Snowball's own rule for `s`, which folding would otherwise defeat: keep it
+    // after a, i, o, u or s (fois, mois, mais, lois, bus).
+    if kept > 3
+        && word.ends_with('s')
+        && !word[..word.len() - 1].ends_with(['a', 'i', 'o', 'u', 's'])
+    {
+        kept -= 1;
+        word.pop();
+    }
+    while kept > 3 && word.ends_with('e') {
+        kept -= 1;
+        word.pop();
+    }
+}
+
+/// Token filter applying [`french_endings`].
+#[derive(Clone)]
+pub struct FrenchEndings;
+
+impl TokenFilter for FrenchEndings {
+    type Tokenizer<T: Tokenizer> = FrenchEndingsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> FrenchEndingsFilter<T> {
+        FrenchEndingsFilter { inner: tokenizer }
+    }
+}
+
+/// Tokenizer wrapper of [`FrenchEndings`].
+#[derive(Clone)]
+pub struct FrenchEndingsFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for FrenchEndingsFilter<T> {
+    type TokenStream<'a> = FrenchEndingsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        FrenchEndingsStream {
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+/// Token stream of [`FrenchEndings`].
+pub struct FrenchEndingsStream<T> {
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for FrenchEndingsStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        french_endings(&mut self.tail.token_mut().text);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::index::register_analyzers;
+    use tantivy::Index;
+    use tantivy::schema::Schema;
+
+    fn index() -> Index {
+        let index = Index::create_in_ram(Schema::builder().build());
+        register_analyzers(&index);
+        index
+    }
+
+    fn run(index: &Index, name: &str, text: &str) -> Vec<String> {
+        let mut analyzer = index.tokenizers().get(name).expect("registered");
+        tokens(&mut analyzer, text)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
+    }
+
+    fn term(index: &Index, lang: &str, word: &str) -> String {
+        let terms = run(index, &analyzer_name(lang), word);
+        assert_eq!(terms.len(), 1, "{word}: {terms:?}");
+        terms[0].clone()
+    }
+
+    #[test]
+    fn french_forms_meet() {
+        let index = index();
+        let groups: &[&[&str]] = &[
+            &[
+                "réfugié",
+                "réfugiée",
+                "réfugiés",
+                "réfugiées",
+                "refugie",
+                "Réfugiés",
+                "REFUGIEES",
+            ],
+            &["intégration", "integration", "Intégrations"],
+            &[
+                "immigrant",
+                "immigrante",
+                "immigrantes",
+                "immigrants",
+                "Immigrante",
+            ],
+            &["personne", "personnes", "Personnes"],
+            &["logement", "logements"],
+            &["santé", "sante", "Santé"],
+        ];
+        for group in groups {
+            let first = term(&index, "fr", group[0]);
+            for w in &group[1..] {
+                assert_eq!(term(&index, "fr", w), first, "{w} vs {}", group[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn french_forms_stay_apart() {
+        let index = index();
+        let apart: &[&[&str]] = &[
+            &["santé", "sans", "sain"],
+            &["été", "et"],
+            &["fois", "foi"],
+            &["mois", "moi"],
+            &["mais", "mai"],
+            &["lois", "loi"],
+            &["personne", "personnel"],
+        ];
+        for group in apart {
+            let terms: Vec<String> = group.iter().map(|w| term(&index, "fr", w)).collect();
+            let mut unique = terms.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), terms.len(), "{group:?} -> {terms:?}");
+        }
+    }
+
+    #[test]
+    fn elision_both_apostrophes() {
+        let index = index();
+        let fr = analyzer_name("fr");
+        assert_eq!(
+            run(&index, &fr, "l’intégration"),
+            run(&index, &fr, "intégration")
+        );
+        assert_eq!(
+            run(&index, &fr, "L'intégration"),
+            run(&index, &fr, "intégration")
+        );
+        assert_eq!(
+            run(
+                &index,
+                &fr,
+                "qu'elle jusqu’ici d'abord n'a s'est c'est m'a t'a j'ai"
+            ),
+            run(&index, &fr, "elle ici abord a est est a a ai")
+        );
+        // Not an elision: no letter after the apostrophe, or not an elided word.
+        assert_eq!(
+            run(&index, &fr, "l' aujourd'hui"),
+            vec!["l", "aujourd", "hui"]
+        );
+        // English keeps every word.
+        assert_eq!(
+            run(&index, "pl_en_key", "l'integration"),
+            vec!["l", "integration"]
+        );
+    }
+
+    #[test]
+    fn elided_words_take_no_position() {
+        let index = index();
+        let mut analyzer = index.tokenizers().get("pl_fr").expect("registered");
+        let positions: Vec<usize> = tokens(&mut analyzer, "de l’intégration des réfugiés")
+            .iter()
+            .map(|t| t.position)
+            .collect();
+        assert_eq!(positions, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn full_is_stem_of_key() {
+        let index = index();
+        for lang in LANGS {
+            let text = "Les réfugiés d’Ottawa ont intégré l’œuvre; refugees' housing Crises 2024";
+            let keys = run(&index, &key_analyzer_name(lang), text);
+            let stems: Vec<String> = keys
+                .iter()
+                .flat_map(|k| run(&index, &stem_analyzer_name(lang), k))
+                .collect();
+            assert_eq!(stems, run(&index, &analyzer_name(lang), text));
+        }
+    }
+
+    #[test]
+    fn english_forms_meet() {
+        let index = index();
+        for group in [
+            &["refugee", "refugees", "Refugees"][..],
+            &["vaccination", "vaccinations"],
+            &["housing", "Housing"],
+        ] {
+            let first = term(&index, "en", group[0]);
+            for w in &group[1..] {
+                assert_eq!(term(&index, "en", w), first);
+            }
+        }
+    }
+
+    #[test]
+    fn endings_golden() {
+        for (input, out) in [
+            ("refugiees", "refugi"),
+            ("refugiee", "refugi"),
+            ("refugies", "refugi"),
+            ("refugie", "refugi"),
+            ("immigrantes", "immigrant"),
+            ("ete", "ete"),
+            ("des", "des"),
+            ("tables", "tabl"),
+            ("fois", "fois"),
+            ("bus", "bus"),
+            ("sees", "see"),
+            ("creee", "cre"),
+            ("crees", "cre"),
+        ] {
+            let mut w = input.to_string();
+            french_endings(&mut w);
+            assert_eq!(w, out, "{input}");
+        }
+    }
+}

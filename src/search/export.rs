@@ -1,0 +1,541 @@
+//! The static form of the index: what `assets/search.js` loads on a plain static host.
+//!
+//! Input: a [`Snapshot`] of the index. Output: files relative to `public/search/`:
+//!
+//! ```text
+//! meta.json            entry point (fixed name): statistics, constants, shard boundaries
+//! search.js            the browser script (assets/search.js)
+//! GEN/LANG/docs.bin    per language, loaded when the search box gets focus:
+//!                      tie-break ranks, fieldnorm ids, facet bitmaps
+//! GEN/LANG/dN.bin      key dictionary shards: key → (term id, weight = the term's
+//!                      document frequency summed over the three fields)
+//! GEN/LANG/tN.bin      postings shards: per term, per field: doc ids and term freqs
+//! GEN/LANG/pN.bin      positions shards, fetched for phrase queries only
+//! GEN/LANG/mN.bin      document metadata (key, url, title, summary, date, kind),
+//!                      CHUNK_DOCS documents per file
+//! ```
+//!
+//! `GEN` is a hash of every data file, so a rebuild that changes anything gets new
+//! URLs and a browser never mixes shards of two builds; `meta.json` names it. Each
+//! `.bin` is gzip (decompressed with `DecompressionStream`), so the transfer stays
+//! small on hosts that do not compress binary types. Everything is sorted and hashed
+//! with FNV-1a: the same documents give byte-identical files.
+//!
+//! Binary layout (`varint` = unsigned LEB128):
+//! - `docs.bin`: `n`; `n` rank deltas (ranks ascending; local doc id = position);
+//!   `3n` fieldnorm id bytes, field-major (title, summary, body); then for each facet
+//!   of `meta.facets` except `lang` ones, a bitmap of `ceil(n/8)` bytes (bit `i % 8`
+//!   of byte `i / 8`: document `i` has the facet).
+//! - `dN.bin`: entries in key order: shared prefix length with the previous key (bytes,
+//!   0 for a shard's first), suffix length, suffix UTF-8 bytes, term id, weight.
+//! - `tN.bin`: for each term of the shard's range, for each field: `df`, then `df` doc
+//!   id deltas (first absolute), then `df` term frequencies.
+//! - `pN.bin`: for each term of the range, the byte length of its block, then the
+//!   block: for each field, each posting, `tf` position deltas (first absolute).
+//!
+//! Statistics: `meta.docs` is the number of live documents (both languages),
+//! `langs.L.tokens[f]` the sum of live documents' quantised fieldnorms, `df` is the
+//! length of a posting list. `meta.idf` maps the document frequencies whose f32 IDF the
+//! browser (`Math.fround(Math.log(…))`, correctly rounded) would get wrong to the
+//! number of ulps to add: tantivy's `f32::ln` (the platform's `logf`) is not always
+//! correctly rounded.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use rayon::prelude::*;
+use serde_json::json;
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::{DocAddress, DocSet, Index, TERMINATED, TantivyDocument, Term};
+
+use super::analysis::{ELISIONS, LANGS, stem_analyzer_name, tokens};
+use super::index::{BOOSTS, KIND_WEIGHTS, Snapshot, TEXT_FIELDS, fnv1a};
+use super::query::{MAX_EXPANSIONS, MIN_PREFIX_CHARS, QUOTES};
+
+/// Version of the layout above; `search.js` refuses another.
+pub const FORMAT: u32 = 1;
+/// Documents per metadata file: showing 10 results fetches about 10 small files.
+pub const CHUNK_DOCS: usize = 4;
+const DICT_SHARD_BYTES: usize = 4 * 1024;
+const TERM_SHARD_BYTES: usize = 12 * 1024;
+const POS_SHARD_BYTES: usize = 48 * 1024;
+
+/// The browser script, written beside the data.
+pub const SEARCH_JS: &str = include_str!("../../assets/search.js");
+
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// tantivy's IDF, written as in `tantivy::query::bm25` so it rounds the same way.
+fn tantivy_idf(doc_freq: u64, doc_count: u64) -> f32 {
+    let x = ((doc_count - doc_freq) as f32 + 0.5) / (doc_freq as f32 + 0.5);
+    (1.0 + x).ln()
+}
+
+/// What the browser computes: the same f32 operations, the logarithm in f64.
+fn browser_idf(doc_freq: u64, doc_count: u64) -> f32 {
+    let x = ((doc_count - doc_freq) as f32 + 0.5) / (doc_freq as f32 + 0.5);
+    f64::from(1.0f32 + x).ln() as f32
+}
+
+fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?)
+}
+
+struct ExportDoc {
+    rank: u32,
+    l: usize,
+    address: DocAddress,
+    meta: (String, String, String, String, String, String),
+    norms: [u8; 3],
+    facets: Vec<(String, String)>,
+}
+
+struct Posting {
+    doc: u32,
+    positions: Vec<u32>,
+}
+
+/// One language's part of the export.
+struct LangData {
+    files: Vec<(String, Vec<u8>)>,
+    meta: serde_json::Value,
+}
+
+fn read_docs(snapshot: &Snapshot) -> anyhow::Result<Vec<ExportDoc>> {
+    let f = &snapshot.fields;
+    let text = |doc: &TantivyDocument, field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut docs = Vec::new();
+    for (s, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
+        let store = segment.get_store_reader(64)?;
+        let facet_reader = segment.facet_reader("facets")?;
+        let mut norm_readers = Vec::new();
+        for fields in &f.text {
+            let mut readers = Vec::new();
+            for field in fields {
+                readers.push(segment.get_fieldnorms_reader(*field)?);
+            }
+            norm_readers.push(readers);
+        }
+        let mut facet = Facet::root();
+        for doc in segment.doc_ids_alive() {
+            let stored: TantivyDocument = store.get(doc)?;
+            let lang = text(&stored, f.lang);
+            let l = LANGS
+                .iter()
+                .position(|x| *x == lang)
+                .context("document in an unknown language")?;
+            let mut norms = [0u8; 3];
+            for (i, reader) in norm_readers[l].iter().enumerate() {
+                norms[i] = reader.fieldnorm_id(doc);
+            }
+            let mut facets = Vec::new();
+            for ord in facet_reader.facet_ords(doc) {
+                facet_reader.facet_from_ord(ord, &mut facet)?;
+                if let [taxonomy, term] = facet.to_path().as_slice() {
+                    facets.push(((*taxonomy).to_string(), (*term).to_string()));
+                }
+            }
+            facets.sort();
+            let address = DocAddress::new(s as u32, doc);
+            docs.push(ExportDoc {
+                rank: snapshot.rank(address),
+                l,
+                address,
+                meta: (
+                    text(&stored, f.key),
+                    text(&stored, f.url),
+                    text(&stored, f.title),
+                    text(&stored, f.summary),
+                    text(&stored, f.date),
+                    text(&stored, f.kind),
+                ),
+                norms,
+                facets,
+            });
+        }
+    }
+    docs.sort_by_key(|d| d.rank);
+    Ok(docs)
+}
+
+/// Live keys of a language, ascending.
+fn live_keys(snapshot: &Snapshot, l: usize) -> anyhow::Result<Vec<String>> {
+    let field = snapshot.fields.keys[l];
+    let mut keys = BTreeSet::new();
+    let mut any_deletes = false;
+    for segment in snapshot.searcher.segment_readers() {
+        any_deletes |= segment.has_deletes();
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            if let Ok(key) = std::str::from_utf8(stream.key()) {
+                keys.insert(key.to_string());
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        if !any_deletes || snapshot.doc_freq(&Term::from_field_text(field, &key))? > 0 {
+            out.push(key);
+        }
+    }
+    Ok(out)
+}
+
+/// Cuts `items` (already serialised) into shards of about `target` bytes; returns the
+/// shards and the index of each shard's first item.
+fn shard(items: Vec<Vec<u8>>, target: usize) -> (Vec<Vec<u8>>, Vec<usize>) {
+    let mut shards = Vec::new();
+    let mut starts = Vec::new();
+    let mut current = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if current.is_empty() {
+            starts.push(i);
+        }
+        current.extend_from_slice(&item);
+        if current.len() >= target {
+            shards.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        shards.push(current);
+    }
+    (shards, starts)
+}
+
+fn export_lang(
+    index: &Index,
+    snapshot: &Snapshot,
+    l: usize,
+    docs: &[&ExportDoc],
+    facet_ids: &BTreeMap<(String, String), u64>,
+) -> anyhow::Result<LangData> {
+    let lang = LANGS[l];
+    let fields = snapshot.fields.text[l];
+    let local: HashMap<DocAddress, u32> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.address, i as u32))
+        .collect();
+
+    // Keys and their terms.
+    let mut stemmer = index
+        .tokenizers()
+        .get(&stem_analyzer_name(lang))
+        .context("stemmer not registered")?;
+    let keys = live_keys(snapshot, l)?;
+    let key_terms: Vec<String> = keys
+        .iter()
+        .map(|k| {
+            tokens(&mut stemmer, k)
+                .into_iter()
+                .next()
+                .map(|t| t.text)
+                .unwrap_or_default()
+        })
+        .collect();
+    let terms: Vec<String> = key_terms
+        .iter()
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let term_id: HashMap<&str, u64> = terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i as u64))
+        .collect();
+
+    // Postings of every term in every field, live documents only, by local id.
+    let postings: Vec<[Vec<Posting>; 3]> = terms
+        .par_iter()
+        .map(|term| -> anyhow::Result<[Vec<Posting>; 3]> {
+            let mut per_field: [Vec<Posting>; 3] = Default::default();
+            for (i, field) in fields.iter().enumerate() {
+                let t = Term::from_field_text(*field, term);
+                for (s, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
+                    let inverted = segment.inverted_index(*field)?;
+                    let Some(mut p) =
+                        inverted.read_postings(&t, IndexRecordOption::WithFreqsAndPositions)?
+                    else {
+                        continue;
+                    };
+                    let alive = segment.alive_bitset();
+                    while p.doc() != TERMINATED {
+                        let doc = p.doc();
+                        if alive.is_none_or(|a| a.is_alive(doc)) {
+                            let mut positions = Vec::new();
+                            tantivy::postings::Postings::positions(&mut p, &mut positions);
+                            if let Some(&d) = local.get(&DocAddress::new(s as u32, doc)) {
+                                per_field[i].push(Posting { doc: d, positions });
+                            }
+                        }
+                        p.advance();
+                    }
+                }
+                per_field[i].sort_by_key(|p| p.doc);
+            }
+            Ok(per_field)
+        })
+        .collect::<anyhow::Result<_>>()?;
+
+    let mut term_items = Vec::with_capacity(terms.len());
+    let mut pos_items = Vec::with_capacity(terms.len());
+    for per_field in &postings {
+        let mut t = Vec::new();
+        let mut p = Vec::new();
+        for list in per_field {
+            varint(&mut t, list.len() as u64);
+            let mut prev = 0u32;
+            for (j, posting) in list.iter().enumerate() {
+                let delta = if j == 0 {
+                    posting.doc
+                } else {
+                    posting.doc - prev
+                };
+                varint(&mut t, u64::from(delta));
+                prev = posting.doc;
+            }
+            for posting in list {
+                varint(&mut t, posting.positions.len() as u64);
+                let mut last = 0u32;
+                for (k, pos) in posting.positions.iter().enumerate() {
+                    varint(&mut p, u64::from(if k == 0 { *pos } else { pos - last }));
+                    last = *pos;
+                }
+            }
+        }
+        term_items.push(t);
+        // Length first, so the browser can skip to one term without the others' tfs.
+        let mut block = Vec::with_capacity(p.len() + 4);
+        varint(&mut block, p.len() as u64);
+        block.extend_from_slice(&p);
+        pos_items.push(block);
+    }
+    let weights: Vec<u64> = postings
+        .iter()
+        .map(|pf| pf.iter().map(|l| l.len() as u64).sum())
+        .collect();
+
+    // Dictionary entries, front-coded within a shard.
+    let mut dict_shards: Vec<Vec<u8>> = Vec::new();
+    let mut dict_firsts: Vec<String> = Vec::new();
+    let mut current = Vec::new();
+    let mut prev: &[u8] = &[];
+    for (key, term) in keys.iter().zip(&key_terms) {
+        if current.is_empty() {
+            dict_firsts.push(key.clone());
+            prev = &[];
+        }
+        let bytes = key.as_bytes();
+        let shared = bytes.iter().zip(prev).take_while(|(a, b)| a == b).count();
+        varint(&mut current, shared as u64);
+        varint(&mut current, (bytes.len() - shared) as u64);
+        current.extend_from_slice(&bytes[shared..]);
+        let id = term_id[term.as_str()];
+        varint(&mut current, id);
+        varint(&mut current, weights[id as usize]);
+        prev = bytes;
+        if current.len() >= DICT_SHARD_BYTES {
+            dict_shards.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        dict_shards.push(current);
+    }
+
+    let (term_shards, term_starts) = shard(term_items, TERM_SHARD_BYTES);
+    let (pos_shards, pos_starts) = shard(pos_items, POS_SHARD_BYTES);
+
+    // The document table.
+    let mut table = Vec::new();
+    varint(&mut table, docs.len() as u64);
+    let mut prev_rank = 0u32;
+    for (i, d) in docs.iter().enumerate() {
+        varint(
+            &mut table,
+            u64::from(if i == 0 { d.rank } else { d.rank - prev_rank }),
+        );
+        prev_rank = d.rank;
+    }
+    for f in 0..3 {
+        table.extend(docs.iter().map(|d| d.norms[f]));
+    }
+    // One bitmap per facet (random facets compress better this way than as per-document
+    // lists); `lang` facets are implied by the file.
+    for (facet, _) in facet_ids.iter().filter(|(f, _)| f.0 != "lang") {
+        let mut bits = vec![0u8; docs.len().div_ceil(8)];
+        for (i, d) in docs.iter().enumerate() {
+            if d.facets.binary_search(facet).is_ok() {
+                bits[i / 8] |= 1 << (i % 8);
+            }
+        }
+        table.extend_from_slice(&bits);
+    }
+
+    let mut files = vec![(format!("{lang}/docs.bin"), table)];
+    files.extend(
+        dict_shards
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (format!("{lang}/d{i}.bin"), s)),
+    );
+    files.extend(
+        term_shards
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (format!("{lang}/t{i}.bin"), s)),
+    );
+    files.extend(
+        pos_shards
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (format!("{lang}/p{i}.bin"), s)),
+    );
+    for (i, chunk) in docs.chunks(CHUNK_DOCS).enumerate() {
+        let rows: Vec<_> = chunk.iter().map(|d| &d.meta).collect();
+        files.push((format!("{lang}/m{i}.bin"), serde_json::to_vec(&rows)?));
+    }
+
+    let tokens: Vec<u64> = fields
+        .iter()
+        .map(|f| snapshot.total_tokens.get(f).copied().unwrap_or(0))
+        .collect();
+    let meta = json!({
+        "count": docs.len(),
+        "tokens": tokens,
+        "terms": terms.len(),
+        "dict": dict_firsts,
+        "postings": term_starts,
+        "positions": pos_starts,
+    });
+    Ok(LangData { files, meta })
+}
+
+/// Writes the static form (see the module docs).
+pub fn export(index: &Index, snapshot: &Snapshot) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
+    let docs = read_docs(snapshot)?;
+    let facets: BTreeSet<(String, String)> =
+        docs.iter().flat_map(|d| d.facets.iter().cloned()).collect();
+    let facet_ids: BTreeMap<(String, String), u64> = facets
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.clone(), i as u64))
+        .collect();
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut langs = serde_json::Map::new();
+    for (l, lang) in LANGS.iter().enumerate() {
+        let mine: Vec<&ExportDoc> = docs.iter().filter(|d| d.l == l).collect();
+        let data = export_lang(index, snapshot, l, &mine, &facet_ids)?;
+        files.extend(data.files);
+        langs.insert((*lang).to_string(), data.meta);
+    }
+
+    let files: Vec<(String, Vec<u8>)> = files
+        .into_par_iter()
+        .map(|(path, bytes)| Ok((path, gzip(&bytes)?)))
+        .collect::<anyhow::Result<_>>()?;
+    let mut generation = Vec::new();
+    for (path, bytes) in &files {
+        generation.extend_from_slice(path.as_bytes());
+        generation.extend_from_slice(&fnv1a(bytes).to_le_bytes());
+    }
+    let generation = format!("{:016x}", fnv1a(&generation));
+
+    let n = snapshot.num_docs;
+    let idf_overrides: BTreeMap<String, i64> = (1..=n)
+        .filter_map(|df| {
+            let ulps =
+                i64::from(tantivy_idf(df, n).to_bits()) - i64::from(browser_idf(df, n).to_bits());
+            (ulps != 0).then(|| (df.to_string(), ulps))
+        })
+        .collect();
+    let meta = json!({
+        "format": FORMAT,
+        "base": format!("{generation}/"),
+        "docs": n,
+        "k1": K1,
+        "b": B,
+        "fields": TEXT_FIELDS,
+        "boosts": BOOSTS,
+        "kindWeights": KIND_WEIGHTS.iter().map(|(k, w)| (k.to_string(), *w)).collect::<std::collections::BTreeMap<String, f32>>(),
+        "chunk": CHUNK_DOCS,
+        "maxExpansions": MAX_EXPANSIONS,
+        "minPrefix": MIN_PREFIX_CHARS,
+        "quotes": QUOTES.iter().collect::<String>(),
+        "elisions": ELISIONS,
+        "facets": facets.iter().map(|(a, b)| [a, b]).collect::<Vec<_>>(),
+        "idf": idf_overrides,
+        "langs": langs,
+    });
+
+    let mut out: Vec<(PathBuf, Vec<u8>)> = vec![
+        (PathBuf::from("meta.json"), serde_json::to_vec(&meta)?),
+        (PathBuf::from("search.js"), SEARCH_JS.as_bytes().to_vec()),
+    ];
+    out.extend(
+        files
+            .into_iter()
+            .map(|(path, bytes)| (PathBuf::from(&generation).join(path), bytes)),
+    );
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varint_is_leb128() {
+        let mut out = Vec::new();
+        for v in [0u64, 1, 127, 128, 300, 16_384] {
+            varint(&mut out, v);
+        }
+        assert_eq!(out, vec![0, 1, 127, 0x80, 1, 0xac, 2, 0x80, 0x80, 1]);
+    }
+
+    #[test]
+    fn shards_cut_at_item_boundaries() {
+        let items = vec![vec![1; 5], vec![2; 5], vec![3; 20], vec![4; 1]];
+        let (shards, starts) = shard(items, 8);
+        assert_eq!(starts, vec![0, 2, 3]);
+        assert_eq!(shards.len(), 3);
+        assert_eq!(shards[0].len(), 10);
+        assert_eq!(shards[1].len(), 20);
+        assert_eq!(shards[2], vec![4]);
+    }
+
+    #[test]
+    fn idf_overrides_are_rare() {
+        let n = 10_000;
+        let differing = (1..=n)
+            .filter(|df| tantivy_idf(*df, n).to_bits() != browser_idf(*df, n).to_bits())
+            .count();
+        assert!(differing < 200, "{differing}");
+    }
+}

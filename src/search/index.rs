@@ -1,0 +1,484 @@
+//! The tantivy index: schema, analyzer registration, incremental sync, and the
+//! scoring statistics every consumer (CLI, serve, static export) shares.
+//!
+//! Input: the build's [`IndexDoc`]s (one per page and language). Output: an on-disk
+//! index under `.passerelle/index/` and a [`Snapshot`] (one searcher plus the
+//! statistics and tie-break ranks derived from it).
+//!
+//! Invariants:
+//! - [`register_analyzers`] is the only place analyzers are registered; it runs when
+//!   an index is created and every time one is opened (tantivy does not store them).
+//! - A document's identity is `LANG:KEY`; a content hash stored beside it decides
+//!   whether `sync` re-indexes it.
+//! - Scores depend only on the live documents, never on segment layout or deleted
+//!   documents, so an incrementally synced index answers exactly like a fresh one:
+//!   BM25 statistics come from [`Snapshot`] (documents = live documents, tokens of a
+//!   field = sum of the live documents' fieldnorms as tantivy quantises them,
+//!   document frequency = live documents containing the term), and ties are broken by
+//!   the rank of (url, lang, key), not by doc id. The static export writes the same
+//!   statistics for the browser.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::query::Bm25StatisticsProvider;
+use tantivy::schema::{
+    FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
+};
+
+use super::IndexDoc;
+use super::analysis::{
+    LANGS, analyzer_name, analyzers, key_analyzer_name, stem_analyzer_name, surface_analyzer_name,
+};
+
+/// Bumped whenever the schema or the analysis changes: an index written by another
+/// version is rebuilt from scratch.
+pub const SCHEMA_VERSION: &str = "passerelle-search-3";
+const VERSION_FILE: &str = "passerelle-index-version";
+
+/// The per-language text fields, in scoring order.
+pub const TEXT_FIELDS: [&str; 3] = ["title", "summary", "body"];
+/// Field boosts, in [`TEXT_FIELDS`] order. Defined once; exported for the browser.
+pub const BOOSTS: [f32; 3] = [3.0, 2.0, 1.0];
+
+/// A page's score is multiplied by its kind's weight (1 when not listed). Case studies
+/// are the portal's evidence: someone searching for an initiative's name wants the case
+/// study that describes it before the lessons and recommendations drawn from it.
+/// Defined once; exported for the browser, which applies it the same way (one f32 product
+/// after the clauses are summed).
+pub const KIND_WEIGHTS: [(&str, f32); 1] = [("case-study", 1.2)];
+
+/// Registers every analyzer of the index. Called when writing and when opening.
+pub fn register_analyzers(index: &Index) {
+    let manager = index.tokenizers();
+    for lang in LANGS {
+        let a = analyzers(lang);
+        manager.register(&analyzer_name(lang), a.full);
+        manager.register(&key_analyzer_name(lang), a.key);
+        manager.register(&stem_analyzer_name(lang), a.stem);
+        manager.register(&surface_analyzer_name(lang), a.surface);
+    }
+}
+
+/// Handles on the schema's fields.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub hash: Field,
+    pub key: Field,
+    pub lang: Field,
+    pub kind: Field,
+    pub url: Field,
+    pub title: Field,
+    pub summary: Field,
+    pub date: Field,
+    pub order: Field,
+    pub facets: Field,
+    /// `text[lang][field]`: title, summary, body of each language in [`LANGS`] order.
+    pub text: [[Field; 3]; 2],
+    /// Every key (normalised surface form) of a language's documents: the dictionary
+    /// queries and the static export draw their words from.
+    pub keys: [Field; 2],
+}
+
+/// Name of the tantivy field for a text field of a language, e.g. `body_fr`.
+pub fn text_field_name(field: &str, lang: &str) -> String {
+    format!("{field}_{lang}")
+}
+
+/// Builds the schema.
+pub fn schema() -> Schema {
+    let mut b = Schema::builder();
+    b.add_text_field("id", STRING | FAST | STORED);
+    b.add_u64_field("hash", FAST);
+    for name in ["key", "lang", "kind", "url", "title", "summary", "date"] {
+        b.add_text_field(name, STORED);
+    }
+    // Tie-break key: url, lang, key joined by NUL; read from its column, never indexed.
+    b.add_text_field("order", TextOptions::default().set_fast("raw"));
+    b.add_facet_field("facets", FacetOptions::default());
+    for lang in LANGS {
+        for field in TEXT_FIELDS {
+            let indexing = TextFieldIndexing::default()
+                .set_tokenizer(&analyzer_name(lang))
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            let mut options = TextOptions::default().set_indexing_options(indexing);
+            // The body is kept for snippets and related pages; title and summary are
+            // stored once, language-neutral, above.
+            if field == "body" {
+                options = options.set_stored();
+            }
+            b.add_text_field(&text_field_name(field, lang), options);
+        }
+        let keys = TextFieldIndexing::default()
+            .set_tokenizer(&key_analyzer_name(lang))
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false);
+        b.add_text_field(
+            &format!("keys_{lang}"),
+            TextOptions::default().set_indexing_options(keys),
+        );
+    }
+    b.build()
+}
+
+impl Fields {
+    pub fn new(schema: &Schema) -> anyhow::Result<Fields> {
+        let f = |name: &str| {
+            schema
+                .get_field(name)
+                .with_context(|| format!("search index has no field {name}"))
+        };
+        let mut text = [[f("id")?; 3]; 2];
+        let mut keys = [f("id")?; 2];
+        for (l, lang) in LANGS.iter().enumerate() {
+            for (i, field) in TEXT_FIELDS.iter().enumerate() {
+                text[l][i] = f(&text_field_name(field, lang))?;
+            }
+            keys[l] = f(&format!("keys_{lang}"))?;
+        }
+        Ok(Fields {
+            id: f("id")?,
+            hash: f("hash")?,
+            key: f("key")?,
+            lang: f("lang")?,
+            kind: f("kind")?,
+            url: f("url")?,
+            title: f("title")?,
+            summary: f("summary")?,
+            date: f("date")?,
+            order: f("order")?,
+            facets: f("facets")?,
+            text,
+            keys,
+        })
+    }
+}
+
+/// Index of a language in [`LANGS`].
+pub fn lang_index(lang: &str) -> Option<usize> {
+    LANGS.iter().position(|l| *l == lang)
+}
+
+/// FNV-1a, 64 bits: stable across Rust versions and platforms (unlike `DefaultHasher`),
+/// which matters for a hash stored on disk and for file names of the static form.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn doc_hash(doc: &IndexDoc) -> anyhow::Result<u64> {
+    let mut bytes = serde_json::to_vec(doc)?;
+    bytes.extend_from_slice(SCHEMA_VERSION.as_bytes());
+    Ok(fnv1a(&bytes))
+}
+
+fn doc_id(lang: &str, key: &str) -> String {
+    format!("{lang}:{key}")
+}
+
+/// The facets of a document: its taxonomy terms plus `kind` and `lang`, sorted, deduplicated.
+pub fn doc_facets(doc: &IndexDoc) -> Vec<(String, String)> {
+    let mut facets = doc.facets.clone();
+    facets.push(("kind".to_string(), doc.kind.clone()));
+    facets.push(("lang".to_string(), doc.lang.clone()));
+    facets.sort();
+    facets.dedup();
+    facets
+}
+
+fn to_tantivy(fields: &Fields, doc: &IndexDoc, l: usize, hash: u64) -> TantivyDocument {
+    let mut d = TantivyDocument::new();
+    d.add_text(fields.id, doc_id(&doc.lang, &doc.key));
+    d.add_u64(fields.hash, hash);
+    d.add_text(fields.key, &doc.key);
+    d.add_text(fields.lang, &doc.lang);
+    d.add_text(fields.kind, &doc.kind);
+    d.add_text(fields.url, &doc.url);
+    d.add_text(fields.title, &doc.title);
+    d.add_text(fields.summary, &doc.summary);
+    d.add_text(fields.date, &doc.date);
+    d.add_text(
+        fields.order,
+        format!("{}\u{0}{}\u{0}{}", doc.url, doc.lang, doc.key),
+    );
+    for (taxonomy, term) in doc_facets(doc) {
+        d.add_facet(
+            fields.facets,
+            tantivy::schema::Facet::from_path([taxonomy, term]),
+        );
+    }
+    let texts = [&doc.title, &doc.summary, &doc.body];
+    for (field, text) in fields.text[l].iter().zip(texts) {
+        d.add_text(*field, text);
+        d.add_text(fields.keys[l], text);
+    }
+    d
+}
+
+/// Opens the index in `dir`, creating it (or recreating it, if written by another
+/// schema version) when needed.
+pub fn open_or_create(dir: &Path) -> anyhow::Result<Index> {
+    let version_path = dir.join(VERSION_FILE);
+    let version = fs::read_to_string(&version_path).ok();
+    if version.as_deref() != Some(SCHEMA_VERSION) {
+        if version.is_some() {
+            // Ours, from another version: safe to drop, it is a cache.
+            fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+        } else if dir.exists()
+            && fs::read_dir(dir)
+                .with_context(|| format!("reading {}", dir.display()))?
+                .next()
+                .is_some()
+        {
+            bail!(
+                "{} is not empty and is not a Passerelle search index; remove it or choose another directory",
+                dir.display()
+            );
+        }
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let index = Index::create_in_dir(dir, schema())
+            .with_context(|| format!("creating the search index in {}", dir.display()))?;
+        fs::write(&version_path, SCHEMA_VERSION)
+            .with_context(|| format!("writing {}", version_path.display()))?;
+        register_analyzers(&index);
+        return Ok(index);
+    }
+    match open_existing(dir) {
+        Ok(index) => Ok(index),
+        // Ours but unreadable (an interrupted first build, a crash): it is only a cache.
+        Err(_) => {
+            fs::remove_file(&version_path)
+                .with_context(|| format!("removing {}", version_path.display()))?;
+            fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+            open_or_create(dir)
+        }
+    }
+}
+
+/// Opens an existing index, failing if it is missing or of another version.
+pub fn open_existing(dir: &Path) -> anyhow::Result<Index> {
+    let version_path = dir.join(VERSION_FILE);
+    let version = fs::read_to_string(&version_path).with_context(|| {
+        format!(
+            "no search index in {} (run `passerelle build` first)",
+            dir.display()
+        )
+    })?;
+    if version != SCHEMA_VERSION {
+        bail!(
+            "the search index in {} was written by another version of Passerelle (run `passerelle build` again)",
+            dir.display()
+        );
+    }
+    let index = Index::open_in_dir(dir)
+        .with_context(|| format!("opening the search index in {}", dir.display()))?;
+    register_analyzers(&index);
+    Ok(index)
+}
+
+/// Makes the index hold exactly `docs`, re-indexing only changed documents.
+/// Returns the number of documents added and deleted.
+pub fn sync_docs(index: &Index, docs: &[IndexDoc]) -> anyhow::Result<(usize, usize)> {
+    let fields = Fields::new(&index.schema())?;
+    let reader = manual_reader(index)?;
+    let searcher = reader.searcher();
+
+    // id -> (hash, copies). A duplicate id can only come from a crash between delete
+    // and commit; re-indexing it repairs that.
+    let mut existing: HashMap<String, (u64, usize)> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let ids = segment
+            .fast_fields()
+            .str("id")?
+            .context("search index: missing id column")?;
+        let hashes = segment.fast_fields().u64("hash")?;
+        let mut id = String::new();
+        for doc in segment.doc_ids_alive() {
+            let Some(ord) = ids.term_ords(doc).next() else {
+                continue;
+            };
+            ids.ord_to_str(ord, &mut id)?;
+            let hash = hashes.first(doc).unwrap_or(0);
+            let entry = existing.entry(id.clone()).or_insert((hash, 0));
+            entry.1 += 1;
+        }
+    }
+
+    let mut wanted: HashMap<String, usize> = HashMap::with_capacity(docs.len());
+    let mut to_add = Vec::new();
+    for (i, doc) in docs.iter().enumerate() {
+        let Some(l) = lang_index(&doc.lang) else {
+            bail!(
+                "search: page {} has language {:?}; the index knows {:?}",
+                doc.key,
+                doc.lang,
+                LANGS
+            );
+        };
+        let id = doc_id(&doc.lang, &doc.key);
+        if wanted.insert(id.clone(), i).is_some() {
+            bail!("search: page {} in {} is indexed twice", doc.key, doc.lang);
+        }
+        let hash = doc_hash(doc)?;
+        match existing.get(&id) {
+            Some(&(h, 1)) if h == hash => {}
+            _ => to_add.push((id, l, hash, i)),
+        }
+    }
+    let to_delete: Vec<&String> = existing
+        .keys()
+        .filter(|id| !wanted.contains_key(*id))
+        .collect();
+    if to_add.is_empty() && to_delete.is_empty() {
+        return Ok((0, 0));
+    }
+
+    let threads = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .min(4);
+    let mut writer: IndexWriter = index.writer_with_num_threads(threads, 64_000_000 * threads)?;
+    for id in &to_delete {
+        writer.delete_term(Term::from_field_text(fields.id, id));
+    }
+    for (id, l, hash, i) in &to_add {
+        if existing.contains_key(id) {
+            writer.delete_term(Term::from_field_text(fields.id, id));
+        }
+        writer.add_document(to_tantivy(&fields, &docs[*i], *l, *hash))?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok((to_add.len(), to_delete.len()))
+}
+
+/// A reader that reloads only when told: the snapshot must not change under a query.
+pub fn manual_reader(index: &Index) -> anyhow::Result<IndexReader> {
+    Ok(index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?)
+}
+
+/// One searcher and everything derived from it that scoring and export need.
+pub struct Snapshot {
+    pub searcher: Searcher,
+    pub fields: Fields,
+    /// Live documents, both languages.
+    pub num_docs: u64,
+    /// Sum of the live documents' quantised fieldnorms, per text field.
+    pub total_tokens: HashMap<Field, u64>,
+    /// Per segment, per doc id: rank of the doc in (url, lang, key) order; `u32::MAX`
+    /// for deleted docs.
+    pub ranks: Vec<Vec<u32>>,
+    /// `LANG:KEY` -> address.
+    pub by_id: HashMap<String, DocAddress>,
+}
+
+impl Snapshot {
+    pub fn new(index: &Index) -> anyhow::Result<Snapshot> {
+        let fields = Fields::new(&index.schema())?;
+        let searcher = manual_reader(index)?.searcher();
+        let mut total_tokens: HashMap<Field, u64> = HashMap::new();
+        let mut num_docs = 0u64;
+        let mut orders: BTreeMap<String, DocAddress> = BTreeMap::new();
+        let mut by_id = HashMap::new();
+        let mut ranks = Vec::new();
+        for (s, segment) in searcher.segment_readers().iter().enumerate() {
+            let readers: Vec<(Field, FieldNormReader)> = fields
+                .text
+                .iter()
+                .flatten()
+                .map(|f| Ok((*f, segment.get_fieldnorms_reader(*f)?)))
+                .collect::<anyhow::Result<_>>()?;
+            let order = segment
+                .fast_fields()
+                .str("order")?
+                .context("search index: missing order column")?;
+            let ids = segment
+                .fast_fields()
+                .str("id")?
+                .context("search index: missing id column")?;
+            let mut buf = String::new();
+            for doc in segment.doc_ids_alive() {
+                num_docs += 1;
+                for (field, reader) in &readers {
+                    *total_tokens.entry(*field).or_insert(0) +=
+                        u64::from(FieldNormReader::id_to_fieldnorm(reader.fieldnorm_id(doc)));
+                }
+                let address = DocAddress::new(s as u32, doc);
+                if let Some(ord) = order.term_ords(doc).next() {
+                    order.ord_to_str(ord, &mut buf)?;
+                    orders.insert(buf.clone(), address);
+                }
+                if let Some(ord) = ids.term_ords(doc).next() {
+                    ids.ord_to_str(ord, &mut buf)?;
+                    by_id.insert(buf.clone(), address);
+                }
+            }
+            ranks.push(vec![u32::MAX; segment.max_doc() as usize]);
+        }
+        for (rank, address) in orders.values().enumerate() {
+            ranks[address.segment_ord as usize][address.doc_id as usize] = rank as u32;
+        }
+        Ok(Snapshot {
+            searcher,
+            fields,
+            num_docs,
+            total_tokens,
+            ranks,
+            by_id,
+        })
+    }
+
+    /// Live documents containing `term`.
+    pub fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let mut total = 0u64;
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(term.field())?;
+            match segment.alive_bitset() {
+                None => total += u64::from(inverted.doc_freq(term)?),
+                Some(alive) => {
+                    if let Some(mut postings) =
+                        inverted.read_postings(term, IndexRecordOption::Basic)?
+                    {
+                        total += u64::from(postings.count(alive));
+                    }
+                }
+            }
+        }
+        Ok(total)
+    }
+
+    /// Rank of a document in (url, lang, key) order.
+    pub fn rank(&self, address: DocAddress) -> u32 {
+        self.ranks[address.segment_ord as usize][address.doc_id as usize]
+    }
+}
+
+impl Bm25StatisticsProvider for Snapshot {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        Ok(self.total_tokens.get(&field).copied().unwrap_or(0))
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.num_docs)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        Snapshot::doc_freq(self, term)
+    }
+}

@@ -1,0 +1,274 @@
+//! Search: one tantivy index answering `passerelle search`, the `serve` endpoint and,
+//! through a static form derived from it, the search page of the published site.
+//!
+//! Input: one [`IndexDoc`] per page and language, produced by the build. Output: a
+//! [`SearchIndex`] kept in `.passerelle/index/`, [`SearchResponse`]s, related pages, and
+//! the files of `public/search/` ([`SearchIndex::export_static`]).
+//!
+//! Invariant: the three front ends return the same hits in the same order, the same
+//! total and the same facet counts for the same request. That holds because the query
+//! language is defined once (see [`query`]), the browser gets every BM25 input tantivy
+//! uses (see [`export`]) and the statistics do not depend on how the index was built
+//! (see [`index`]). `tests/it/search_parity.rs` checks it by running `assets/search.js`
+//! under Node against this module.
+//!
+//! Modules: [`analysis`] (tokenizer, elision, French endings), [`index`] (schema, the
+//! one analyzer-registering function, incremental sync, statistics), [`query`] (query
+//! language, tantivy queries, collector, snippets, related pages), [`export`] (the
+//! static form).
+
+pub mod analysis;
+pub mod export;
+pub mod index;
+pub mod query;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// One page in one language, as the build hands it to the index.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct IndexDoc {
+    /// Page key, language-neutral: `case-studies/food-hub`.
+    pub key: String,
+    /// `en` or `fr`.
+    pub lang: String,
+    /// `case-study`, `lesson`, `recommendation`, `forum` or `page`.
+    pub kind: String,
+    /// Site-relative URL path, e.g. `/fr/etudes-de-cas/carrefour/`.
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    /// Plain text of the rendered body (no markup).
+    pub body: String,
+    /// `2024-03-12`.
+    pub date: String,
+    /// (taxonomy, term id), e.g. `("cities", "toronto")`. `kind` and `lang` are added
+    /// by the index.
+    pub facets: Vec<(String, String)>,
+}
+
+/// A query. See [`query`] for the query language.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SearchRequest {
+    pub query: String,
+    /// `None`: both languages.
+    pub lang: Option<String>,
+    /// (taxonomy, term): OR within a taxonomy, AND across taxonomies; `kind` and
+    /// `lang` are taxonomies too.
+    pub filters: Vec<(String, String)>,
+    /// Number of hits returned (the total and the facet counts cover every match).
+    pub limit: usize,
+}
+
+/// The answer to a [`SearchRequest`]; its JSON is the contract of `passerelle search
+/// --json`, of the `serve` endpoint, and of the browser script's `search()`:
+///
+/// ```json
+/// {
+///   "query": "refugie",
+///   "total": 42,
+///   "hits": [
+///     { "rank": 1, "key": "case-studies/food-hub", "lang": "fr", "kind": "case-study",
+///       "url": "/fr/etudes-de-cas/carrefour/", "title": "…", "summary": "…",
+///       "snippet": "… des personnes [réfugiées] à …", "score": 7.3125 }
+///   ],
+///   "facets": { "cities": { "toronto": 3 }, "kind": { "case-study": 30 },
+///               "lang": { "fr": 42 } }
+/// }
+/// ```
+///
+/// `total` counts every matching document after filters; `hits` are the best `limit`
+/// of them, by score then by (url, lang, key); `rank` starts at 1. `facets` maps
+/// taxonomy → term id → number of matching documents (after filters) that have the
+/// term; terms with no match are absent; `kind` and `lang` are included. `snippet` is
+/// plain text with the matched words in `[brackets]`. `score` is tantivy's BM25
+/// (f32) and equal in the browser.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchResponse {
+    pub query: String,
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+/// One result. See [`SearchResponse`].
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Hit {
+    pub rank: usize,
+    pub key: String,
+    pub lang: String,
+    pub kind: String,
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    /// Plain text, matched words in `[brackets]`.
+    pub snippet: String,
+    pub score: f32,
+}
+
+/// The site's search index (see the module docs).
+pub struct SearchIndex {
+    index: tantivy::Index,
+    snapshot: index::Snapshot,
+}
+
+impl SearchIndex {
+    /// Opens or creates the index in `dir` (the site's `.passerelle/index/`), and makes
+    /// it equal to `docs`: only documents whose content changed (hash stored in the
+    /// index) are re-indexed, removed ones deleted. Search results and export are those
+    /// of a fresh index of the same docs (statistics ignore deleted documents and
+    /// segment layout; see [`index`]).
+    pub fn sync(dir: &Path, docs: &[IndexDoc]) -> anyhow::Result<SearchIndex> {
+        let index = index::open_or_create(dir)?;
+        index::sync_docs(&index, docs)?;
+        let snapshot = index::Snapshot::new(&index)?;
+        Ok(SearchIndex { index, snapshot })
+    }
+
+    /// Opens the index a build left in `dir`, for `passerelle search`.
+    pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
+        let index = index::open_existing(dir)?;
+        let snapshot = index::Snapshot::new(&index)?;
+        Ok(SearchIndex { index, snapshot })
+    }
+
+    /// Number of live documents.
+    pub fn num_docs(&self) -> u64 {
+        self.snapshot.num_docs
+    }
+
+    /// Answers a request (see [`query`] for the query language).
+    pub fn search(&self, req: &SearchRequest) -> anyhow::Result<SearchResponse> {
+        query::search(&self.index, &self.snapshot, req)
+    }
+
+    /// Pages related to `key` in `lang` (a MoreLikeThis equivalent over the page's
+    /// own language fields), excluding the page itself and `exclude` keys, best first.
+    /// Unknown page: no hits.
+    pub fn related(
+        &self,
+        key: &str,
+        lang: &str,
+        exclude: &[String],
+        limit: usize,
+    ) -> anyhow::Result<Vec<Hit>> {
+        query::related(&self.index, &self.snapshot, key, lang, exclude, limit)
+    }
+
+    /// The static search form: (path relative to `public/search/`, bytes).
+    /// Deterministic for the same docs.
+    pub fn export_static(&self) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
+        export::export(&self.index, &self.snapshot)
+    }
+}
+
+/// CLI text output: rank, title, language, kind, URL, a highlighted snippet, then
+/// facet counts. With `color`, matched words are bold yellow instead of `[bracketed]`.
+/// Checks a `--filter` (or `filter=`) against the site's vocabularies, so a typo is
+/// reported with the closest term instead of silently matching nothing.
+pub fn check_filter(
+    config: &crate::config::SiteConfig,
+    taxonomy: &str,
+    term: &str,
+) -> Result<(), String> {
+    use crate::diagnostics::suggest;
+    let known_kinds = crate::model::Kind::ALL.map(crate::model::Kind::as_str);
+    match taxonomy {
+        "kind" if known_kinds.contains(&term) => Ok(()),
+        "kind" => Err(format!(
+            "`{term}` is not a kind of page; {}",
+            suggest(term, known_kinds, "kinds")
+        )),
+        "lang" if config.has_language(term) => Ok(()),
+        "lang" => Err(format!(
+            "`{term}` is not a language of the site; {}",
+            suggest(
+                term,
+                config.languages.iter().map(String::as_str),
+                "languages"
+            )
+        )),
+        _ => match config.taxonomy(taxonomy) {
+            None => {
+                let names: Vec<&str> = config
+                    .taxonomies
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .chain(["kind", "lang"])
+                    .collect();
+                Err(format!(
+                    "`{taxonomy}` is not a taxonomy of the site; {}",
+                    suggest(taxonomy, names.iter().copied(), "taxonomies")
+                ))
+            }
+            Some(t) if t.term(term).is_none() => Err(format!(
+                "`{term}` is not a term of `{taxonomy}`; {}",
+                suggest(term, t.terms.iter().map(|x| x.id.as_str()), "terms")
+            )),
+            Some(_) => Ok(()),
+        },
+    }
+}
+
+pub fn render_human(
+    resp: &SearchResponse,
+    out: &mut impl Write,
+    color: bool,
+) -> std::io::Result<()> {
+    let (bold, dim, reset) = if color {
+        ("\x1b[1m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    if resp.hits.is_empty() {
+        writeln!(out, "No results for {:?}.", resp.query)?;
+    } else {
+        writeln!(
+            out,
+            "{} result{} for {:?}{}",
+            resp.total,
+            if resp.total == 1 { "" } else { "s" },
+            resp.query,
+            if resp.hits.len() < resp.total {
+                format!(", showing {}", resp.hits.len())
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    for hit in &resp.hits {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:>3}. {bold}{}{reset}  [{}] {}",
+            hit.rank, hit.title, hit.lang, hit.kind
+        )?;
+        writeln!(out, "     {dim}{}{reset}", hit.url)?;
+        if !hit.snippet.is_empty() {
+            let snippet = if color {
+                hit.snippet
+                    .replace('[', "\x1b[1;33m")
+                    .replace(']', "\x1b[0m")
+            } else {
+                hit.snippet.clone()
+            };
+            writeln!(out, "     {snippet}")?;
+        }
+    }
+    if !resp.facets.is_empty() {
+        writeln!(out)?;
+        for (taxonomy, terms) in &resp.facets {
+            let mut terms: Vec<(&String, &usize)> = terms.iter().collect();
+            terms.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let list: Vec<String> = terms.iter().map(|(t, n)| format!("{t} {n}")).collect();
+            writeln!(out, "{bold}{taxonomy}{reset}: {}", list.join(", "))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,787 @@
+//! The query language, its tantivy queries, and the collector behind
+//! `passerelle search`, the `serve` endpoint and related pages.
+//!
+//! Input: a [`SearchRequest`]. Output: a [`SearchResponse`]. `assets/search.js`
+//! implements the same definitions step by step (its functions are named after the
+//! ones here); the parity test holds both to it.
+//!
+//! **Parsing.** The characters `" “ ” « »` open and close phrases (an unclosed one
+//! runs to the end). Outside phrases, each word is a clause; inside, a phrase of two
+//! or more words is one clause and a phrase of one word is a word clause. Words are
+//! cut and normalised per language by the surface analyzer (`analysis`): lowercase,
+//! French elision, ASCII folding; the *key* adds the French ending step. The last word
+//! is a *prefix* when the query ends with a letter or digit outside a phrase (the user
+//! is still typing it) and has at least [`MIN_PREFIX_CHARS`] characters.
+//!
+//! **Resolution** (per language, against the language's key dictionary, i.e. the keys
+//! of its live documents — the same dictionary the static form exports):
+//! - a word's terms are `stem(key)` if its key is in the dictionary; a prefix word adds
+//!   the terms of every dictionary key starting with its surface form, keeping the
+//!   [`MAX_EXPANSIONS`] best by weight (sum of the term's document frequency over the
+//!   three fields) descending, then term ascending;
+//! - a phrase's terms are `stem(key)` of each word, each key being in the dictionary;
+//! - a clause without terms makes the whole query match nothing in that language.
+//!
+//! **Scoring** (tantivy BM25, statistics from `index::Snapshot`). A word clause is a
+//! `BooleanQuery` of `Should` clauses, for each term (ascending) for each field (title,
+//! summary, body), `BoostQuery(TermQuery, BOOSTS[field])`; a phrase clause the same with
+//! one `PhraseQuery` per field. A language's query nests clauses two by two,
+//! `Must(Must(c1, c2), c3)…`, so every intersection adds exactly two scores and the f32
+//! sum is `((c1 + c2) + c3)…` whatever order tantivy's cost model picks; a union adds
+//! its clauses' scores in clause order starting from 0. The languages are `Should`
+//! alternatives (a document matches in its own language only).
+//!
+//! **Filters and ranking.** Filters and facet counts are applied in the collector, so
+//! they never touch scores. Hits are sorted by score descending, then by the
+//! (url, lang, key) rank. An empty query (no clause) matches nothing.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use anyhow::Context;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, DocId, Index, Score, SegmentReader, TantivyDocument, Term};
+
+use super::analysis::{
+    LANGS, analyzer_name, stem_analyzer_name, surface_analyzer_name, surface_to_key, tokens,
+};
+use super::index::{BOOSTS, Snapshot, lang_index};
+use super::{Hit, SearchRequest, SearchResponse};
+
+/// Characters that open or close a phrase.
+pub const QUOTES: [char; 5] = ['"', '\u{201c}', '\u{201d}', '\u{ab}', '\u{bb}'];
+/// A prefix word shorter than this is matched exactly.
+pub const MIN_PREFIX_CHARS: usize = 2;
+/// Most terms a prefix word expands to.
+pub const MAX_EXPANSIONS: usize = 16;
+
+/// A clause of a query, in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clause {
+    Word {
+        surface: String,
+        key: String,
+        prefix: bool,
+    },
+    Phrase(Vec<String>),
+}
+
+/// Splits a query into (text, quoted) segments, and tells whether its last word is a
+/// prefix (the query ends with a letter or digit outside a phrase).
+pub fn segments(query: &str) -> (Vec<(String, bool)>, bool) {
+    let mut out = Vec::new();
+    let mut quoted = false;
+    let mut current = String::new();
+    for c in query.chars() {
+        if QUOTES.contains(&c) {
+            out.push((std::mem::take(&mut current), quoted));
+            quoted = !quoted;
+        } else {
+            current.push(c);
+        }
+    }
+    out.push((current, quoted));
+    let prefix = !quoted && query.chars().last().is_some_and(char::is_alphanumeric);
+    out.retain(|(text, _)| !text.trim().is_empty());
+    (out, prefix)
+}
+
+fn analyze(index: &Index, name: &str, text: &str) -> anyhow::Result<Vec<String>> {
+    let mut analyzer: TextAnalyzer = index
+        .tokenizers()
+        .get(name)
+        .with_context(|| format!("analyzer {name} is not registered"))?;
+    Ok(tokens(&mut analyzer, text)
+        .into_iter()
+        .map(|t| t.text)
+        .collect())
+}
+
+/// The clauses of `query` in `lang`.
+pub fn clauses(index: &Index, lang: &str, query: &str) -> anyhow::Result<Vec<Clause>> {
+    let (segments, prefix) = segments(query);
+    let surface = surface_analyzer_name(lang);
+    let mut out = Vec::new();
+    let last_segment = segments.len().saturating_sub(1);
+    for (s, (text, quoted)) in segments.iter().enumerate() {
+        let words = analyze(index, &surface, text)?;
+        if *quoted && words.len() > 1 {
+            out.push(Clause::Phrase(
+                words.iter().map(|w| surface_to_key(lang, w)).collect(),
+            ));
+            continue;
+        }
+        let last_word = words.len().saturating_sub(1);
+        for (w, word) in words.iter().enumerate() {
+            out.push(Clause::Word {
+                key: surface_to_key(lang, word),
+                prefix: prefix
+                    && !quoted
+                    && s == last_segment
+                    && w == last_word
+                    && word.chars().count() >= MIN_PREFIX_CHARS,
+                surface: word.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A clause resolved to index terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Terms of a word, ascending.
+    Terms(Vec<String>),
+    /// Terms of a phrase, in order.
+    Phrase(Vec<String>),
+}
+
+struct Resolver<'a> {
+    snapshot: &'a Snapshot,
+    l: usize,
+    stem: TextAnalyzer,
+}
+
+impl Resolver<'_> {
+    fn has_key(&self, key: &str) -> anyhow::Result<bool> {
+        let term = Term::from_field_text(self.snapshot.fields.keys[self.l], key);
+        Ok(self.snapshot.doc_freq(&term)? > 0)
+    }
+
+    fn stem(&mut self, key: &str) -> String {
+        tokens(&mut self.stem, key)
+            .into_iter()
+            .next()
+            .map(|t| t.text)
+            .unwrap_or_default()
+    }
+
+    fn weight(&self, term: &str) -> anyhow::Result<u64> {
+        let mut weight = 0;
+        for field in self.snapshot.fields.text[self.l] {
+            weight += self
+                .snapshot
+                .doc_freq(&Term::from_field_text(field, term))?;
+        }
+        Ok(weight)
+    }
+
+    /// Live keys of the dictionary starting with `prefix`, ascending.
+    fn keys_with_prefix(&self, prefix: &str) -> anyhow::Result<Vec<String>> {
+        let field = self.snapshot.fields.keys[self.l];
+        let mut keys = BTreeSet::new();
+        for segment in self.snapshot.searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .into_stream()?;
+            while stream.advance() {
+                let key = stream.key();
+                if !key.starts_with(prefix.as_bytes()) {
+                    break;
+                }
+                if let Ok(key) = std::str::from_utf8(key) {
+                    keys.insert(key.to_string());
+                }
+            }
+        }
+        let mut live = Vec::new();
+        for key in keys {
+            if self.has_key(&key)? {
+                live.push(key);
+            }
+        }
+        Ok(live)
+    }
+
+    fn resolve(&mut self, clause: &Clause) -> anyhow::Result<Option<Resolved>> {
+        match clause {
+            Clause::Word {
+                surface,
+                key,
+                prefix,
+            } => {
+                let exact = if self.has_key(key)? {
+                    Some(self.stem(key))
+                } else {
+                    None
+                };
+                let mut others: Vec<(u64, String)> = Vec::new();
+                if *prefix {
+                    let mut seen: HashSet<String> = exact.iter().cloned().collect();
+                    for k in self.keys_with_prefix(surface)? {
+                        let term = self.stem(&k);
+                        if seen.insert(term.clone()) {
+                            others.push((self.weight(&term)?, term));
+                        }
+                    }
+                    others.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+                }
+                let room = MAX_EXPANSIONS - usize::from(exact.is_some());
+                let mut terms: Vec<String> = exact
+                    .into_iter()
+                    .chain(others.into_iter().take(room).map(|(_, t)| t))
+                    .collect();
+                terms.sort();
+                Ok((!terms.is_empty()).then_some(Resolved::Terms(terms)))
+            }
+            Clause::Phrase(keys) => {
+                let mut terms = Vec::new();
+                for key in keys {
+                    if !self.has_key(key)? {
+                        return Ok(None);
+                    }
+                    terms.push(self.stem(key));
+                }
+                Ok(Some(Resolved::Phrase(terms)))
+            }
+        }
+    }
+}
+
+/// The resolved clauses of `query` in `lang`, or `None` when it cannot match there.
+pub fn resolve(
+    index: &Index,
+    snapshot: &Snapshot,
+    lang: &str,
+    query: &str,
+) -> anyhow::Result<Option<Vec<Resolved>>> {
+    let l = lang_index(lang).with_context(|| format!("unknown language {lang}"))?;
+    let mut resolver = Resolver {
+        snapshot,
+        l,
+        stem: index
+            .tokenizers()
+            .get(&stem_analyzer_name(lang))
+            .context("stemmer not registered")?,
+    };
+    let mut out = Vec::new();
+    for clause in clauses(index, lang, query)? {
+        match resolver.resolve(&clause)? {
+            Some(r) => out.push(r),
+            None => return Ok(None),
+        }
+    }
+    Ok((!out.is_empty()).then_some(out))
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(query, boost))
+}
+
+fn clause_query(fields: [Field; 3], clause: &Resolved) -> Box<dyn Query> {
+    let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    match clause {
+        Resolved::Terms(terms) => {
+            for term in terms {
+                for (field, boost) in fields.iter().zip(BOOSTS) {
+                    let q = TermQuery::new(
+                        Term::from_field_text(*field, term),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    should.push((Occur::Should, boosted(Box::new(q), boost)));
+                }
+            }
+        }
+        Resolved::Phrase(terms) => {
+            for (field, boost) in fields.iter().zip(BOOSTS) {
+                let q = PhraseQuery::new(
+                    terms
+                        .iter()
+                        .map(|t| Term::from_field_text(*field, t))
+                        .collect(),
+                );
+                should.push((Occur::Should, boosted(Box::new(q), boost)));
+            }
+        }
+    }
+    Box::new(BooleanQuery::new(should))
+}
+
+/// The tantivy query of resolved clauses in one language (see the module docs).
+pub fn language_query(fields: [Field; 3], clauses: &[Resolved]) -> Option<Box<dyn Query>> {
+    let mut iter = clauses.iter();
+    let mut acc = clause_query(fields, iter.next()?);
+    for clause in iter {
+        acc = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, acc),
+            (Occur::Must, clause_query(fields, clause)),
+        ]));
+    }
+    Some(acc)
+}
+
+/// The languages a request searches, in [`LANGS`] order.
+fn request_langs(req: &SearchRequest) -> Vec<&'static str> {
+    LANGS
+        .iter()
+        .copied()
+        .filter(|l| req.lang.as_deref().is_none_or(|want| want == *l))
+        .collect()
+}
+
+/// Every live match of `query` with its score and facets, after `filters`.
+struct MatchCollector {
+    /// Per taxonomy, the accepted facets.
+    filters: Vec<Vec<Facet>>,
+    /// Count facets (a search) or not (related pages: reading every match's facets
+    /// would dominate the build).
+    count: bool,
+}
+
+struct SegmentMatches {
+    segment: u32,
+    facets: tantivy::fastfield::FacetReader,
+    count: bool,
+    /// Facet ords of weighted kinds in this segment, with their weight.
+    weights: Vec<(u64, Score)>,
+    /// Per filtered taxonomy, the accepted facet ords of this segment.
+    filters: Vec<HashSet<u64>>,
+    hits: Vec<(Score, DocAddress)>,
+    counts: HashMap<u64, usize>,
+}
+
+struct Matches {
+    hits: Vec<(Score, DocAddress)>,
+    /// Facet path -> count.
+    counts: BTreeMap<(String, String), usize>,
+}
+
+impl Collector for MatchCollector {
+    type Fruit = Matches;
+    type Child = SegmentMatchesHarvest;
+
+    fn for_segment(
+        &self,
+        segment_local_id: u32,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatchesHarvest> {
+        let facets = segment.facet_reader("facets")?;
+        let mut filters = Vec::new();
+        for group in &self.filters {
+            let mut ords = HashSet::new();
+            for facet in group {
+                if let Some(ord) = facets.facet_dict().term_ord(facet.encoded_str())? {
+                    ords.insert(ord);
+                }
+            }
+            filters.push(ords);
+        }
+        let mut weights = Vec::new();
+        for (kind, weight) in super::index::KIND_WEIGHTS {
+            let facet = Facet::from_path(["kind", kind]);
+            if let Some(ord) = facets.facet_dict().term_ord(facet.encoded_str())? {
+                weights.push((ord, weight));
+            }
+        }
+        Ok(SegmentMatchesHarvest(SegmentMatches {
+            segment: segment_local_id,
+            facets,
+            count: self.count,
+            weights,
+            filters,
+            hits: Vec::new(),
+            counts: HashMap::new(),
+        }))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Matches>) -> tantivy::Result<Matches> {
+        let mut all = Matches {
+            hits: Vec::new(),
+            counts: BTreeMap::new(),
+        };
+        for fruit in fruits {
+            all.hits.extend(fruit.hits);
+            for (k, v) in fruit.counts {
+                *all.counts.entry(k).or_insert(0) += v;
+            }
+        }
+        Ok(all)
+    }
+}
+
+struct SegmentMatchesHarvest(SegmentMatches);
+
+impl SegmentCollector for SegmentMatchesHarvest {
+    type Fruit = Matches;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let m = &mut self.0;
+        let mut score = score;
+        if !m.weights.is_empty() {
+            for ord in m.facets.facet_ords(doc) {
+                if let Some((_, w)) = m.weights.iter().find(|(o, _)| *o == ord) {
+                    score *= w;
+                    break;
+                }
+            }
+        }
+        if !m.count && m.filters.is_empty() {
+            m.hits.push((score, DocAddress::new(m.segment, doc)));
+            return;
+        }
+        let ords: Vec<u64> = m.facets.facet_ords(doc).collect();
+        if !m
+            .filters
+            .iter()
+            .all(|accepted| ords.iter().any(|o| accepted.contains(o)))
+        {
+            return;
+        }
+        if m.count {
+            for ord in ords {
+                *m.counts.entry(ord).or_insert(0) += 1;
+            }
+        }
+        m.hits.push((score, DocAddress::new(m.segment, doc)));
+    }
+
+    fn harvest(self) -> Matches {
+        let m = self.0;
+        let mut counts = BTreeMap::new();
+        let mut facet = Facet::root();
+        for (ord, n) in m.counts {
+            if m.facets.facet_from_ord(ord, &mut facet).is_ok() {
+                let path = facet.to_path();
+                if let [taxonomy, term] = path.as_slice() {
+                    *counts
+                        .entry(((*taxonomy).to_string(), (*term).to_string()))
+                        .or_insert(0) += n;
+                }
+            }
+        }
+        Matches {
+            hits: m.hits,
+            counts,
+        }
+    }
+}
+
+fn filter_groups(filters: &[(String, String)]) -> Vec<Vec<Facet>> {
+    let mut groups: BTreeMap<&str, Vec<Facet>> = BTreeMap::new();
+    for (taxonomy, term) in filters {
+        groups
+            .entry(taxonomy.as_str())
+            .or_default()
+            .push(Facet::from_path([taxonomy.as_str(), term.as_str()]));
+    }
+    groups.into_values().collect()
+}
+
+fn sort_hits(snapshot: &Snapshot, hits: &mut [(Score, DocAddress)]) {
+    hits.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| snapshot.rank(a.1).cmp(&snapshot.rank(b.1)))
+    });
+}
+
+fn stored(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Plain text of a snippet with its highlighted ranges in `[brackets]`, and `…` where
+/// it cuts the text.
+fn bracketed(snippet: &tantivy::snippet::Snippet, full_len: usize) -> String {
+    let text = snippet.fragment();
+    let mut out = String::new();
+    if snippet.fragment_range().start > 0 {
+        out.push('…');
+    }
+    let mut from = 0;
+    for range in snippet.highlighted() {
+        out.push_str(&text[from..range.start]);
+        out.push('[');
+        out.push_str(&text[range.clone()]);
+        out.push(']');
+        from = range.end;
+    }
+    out.push_str(text[from..].trim_end());
+    if snippet.fragment_range().end < full_len {
+        out.push('…');
+    }
+    out
+}
+
+fn hit(
+    snapshot: &Snapshot,
+    rank: usize,
+    score: Score,
+    address: DocAddress,
+    snippets: &HashMap<String, Vec<SnippetGenerator>>,
+) -> anyhow::Result<Hit> {
+    let f = &snapshot.fields;
+    let doc: TantivyDocument = snapshot.searcher.doc(address)?;
+    let lang = stored(&doc, f.lang);
+    let summary = stored(&doc, f.summary);
+    let mut snippet = String::new();
+    if let (Some(generators), Some(l)) = (snippets.get(&lang), lang_index(&lang)) {
+        // Body first, then summary: the first that shows a match.
+        let texts = [stored(&doc, f.text[l][2]), summary.clone()];
+        for (generator, text) in generators.iter().zip(&texts) {
+            let s = generator.snippet(text);
+            if !s.highlighted().is_empty() {
+                snippet = bracketed(&s, text.len());
+                break;
+            }
+        }
+    }
+    if snippet.is_empty() {
+        snippet.clone_from(&summary);
+    }
+    Ok(Hit {
+        rank,
+        key: stored(&doc, f.key),
+        lang,
+        kind: stored(&doc, f.kind),
+        url: stored(&doc, f.url),
+        title: stored(&doc, f.title),
+        summary,
+        snippet,
+        score,
+    })
+}
+
+/// Answers a request; see the module docs for the semantics.
+pub fn search(
+    index: &Index,
+    snapshot: &Snapshot,
+    req: &SearchRequest,
+) -> anyhow::Result<SearchResponse> {
+    let mut per_lang: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut snippets: HashMap<String, Vec<SnippetGenerator>> = HashMap::new();
+    for lang in request_langs(req) {
+        let l = lang_index(lang).context("language")?;
+        let Some(resolved) = resolve(index, snapshot, lang, &req.query)? else {
+            continue;
+        };
+        let Some(query) = language_query(snapshot.fields.text[l], &resolved) else {
+            continue;
+        };
+        let mut generators = Vec::new();
+        for field in [snapshot.fields.text[l][2], snapshot.fields.text[l][1]] {
+            let mut g = SnippetGenerator::create(&snapshot.searcher, &*query, field)?;
+            g.set_max_num_chars(180);
+            generators.push(g);
+        }
+        snippets.insert(lang.to_string(), generators);
+        per_lang.push((Occur::Should, query));
+    }
+    let mut response = SearchResponse {
+        query: req.query.clone(),
+        total: 0,
+        hits: Vec::new(),
+        facets: BTreeMap::new(),
+    };
+    if per_lang.is_empty() {
+        return Ok(response);
+    }
+    let query: Box<dyn Query> = if per_lang.len() == 1 {
+        per_lang.pop().map(|(_, q)| q).context("one query")?
+    } else {
+        Box::new(BooleanQuery::new(per_lang))
+    };
+    let collector = MatchCollector {
+        filters: filter_groups(&req.filters),
+        count: true,
+    };
+    let mut matches = snapshot
+        .searcher
+        .search_with_statistics_provider(&*query, &collector, snapshot)?;
+    sort_hits(snapshot, &mut matches.hits);
+    response.total = matches.hits.len();
+    for ((taxonomy, term), n) in matches.counts {
+        response.facets.entry(taxonomy).or_default().insert(term, n);
+    }
+    for (i, (score, address)) in matches.hits.iter().take(req.limit).enumerate() {
+        response
+            .hits
+            .push(hit(snapshot, i + 1, *score, *address, &snippets)?);
+    }
+    Ok(response)
+}
+
+/// Most terms of a related-pages query.
+const RELATED_TERMS: usize = 25;
+
+/// Pages related to `key` in `lang`: a MoreLikeThis over the page's own fields,
+/// made deterministic (tantivy's `MoreLikeThis` orders equal-scoring terms by hash map
+/// iteration, which would make builds differ).
+pub fn related(
+    index: &Index,
+    snapshot: &Snapshot,
+    key: &str,
+    lang: &str,
+    exclude: &[String],
+    limit: usize,
+) -> anyhow::Result<Vec<Hit>> {
+    let Some(l) = lang_index(lang) else {
+        return Ok(Vec::new());
+    };
+    let Some(&address) = snapshot.by_id.get(&format!("{lang}:{key}")) else {
+        return Ok(Vec::new());
+    };
+    let f = &snapshot.fields;
+    let doc: TantivyDocument = snapshot.searcher.doc(address)?;
+    let texts = [
+        stored(&doc, f.title),
+        stored(&doc, f.summary),
+        stored(&doc, f.text[l][2]),
+    ];
+    let mut analyzer = index
+        .tokenizers()
+        .get(&analyzer_name(lang))
+        .context("analyzer not registered")?;
+    let n = snapshot.num_docs;
+    let mut scored: Vec<(f32, usize, String)> = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let mut tf: BTreeMap<String, u32> = BTreeMap::new();
+        for t in tokens(&mut analyzer, text) {
+            *tf.entry(t.text).or_insert(0) += 1;
+        }
+        for (term, count) in tf {
+            let df = snapshot.doc_freq(&Term::from_field_text(f.text[l][i], &term))?;
+            // Words of this page only, or of most pages, say nothing about relatedness.
+            if df < 2 || df * 2 > n {
+                continue;
+            }
+            let idf = (1.0 + ((n - df) as f32 + 0.5) / (df as f32 + 0.5)).ln();
+            scored.push((count as f32 * idf * BOOSTS[i], i, term));
+        }
+    }
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    scored.truncate(RELATED_TERMS);
+    let Some(best) = scored.first().map(|s| s.0) else {
+        return Ok(Vec::new());
+    };
+    let should: Vec<(Occur, Box<dyn Query>)> = scored
+        .iter()
+        .map(|(score, i, term)| {
+            let q = TermQuery::new(
+                Term::from_field_text(f.text[l][*i], term),
+                IndexRecordOption::WithFreqs,
+            );
+            (Occur::Should, boosted(Box::new(q), score / best))
+        })
+        .collect();
+    let query = BooleanQuery::new(should);
+    let mut skip: HashSet<DocAddress> = HashSet::from([address]);
+    for k in exclude {
+        if let Some(a) = snapshot.by_id.get(&format!("{lang}:{k}")) {
+            skip.insert(*a);
+        }
+    }
+    let collector = MatchCollector {
+        filters: Vec::new(),
+        count: false,
+    };
+    let mut matches = snapshot
+        .searcher
+        .search_with_statistics_provider(&query, &collector, snapshot)?;
+    matches.hits.retain(|(_, a)| !skip.contains(a));
+    sort_hits(snapshot, &mut matches.hits);
+    let no_snippets = HashMap::new();
+    matches
+        .hits
+        .iter()
+        .take(limit)
+        .enumerate()
+        .map(|(i, (score, a))| hit(snapshot, i + 1, *score, *a, &no_snippets))
+        .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+mod tests {
+    use super::*;
+    use crate::search::index::{register_analyzers, schema};
+
+    fn word(surface: &str, key: &str, prefix: bool) -> Clause {
+        Clause::Word {
+            surface: surface.to_string(),
+            key: key.to_string(),
+            prefix,
+        }
+    }
+
+    #[test]
+    fn clauses_per_language() {
+        let index = Index::create_in_ram(schema());
+        register_analyzers(&index);
+        assert_eq!(
+            clauses(&index, "fr", "L’intégration des Réfugiées").unwrap(),
+            vec![
+                word("integration", "integration", false),
+                word("des", "des", false),
+                word("refugiees", "refugi", true),
+            ]
+        );
+        // English keeps the elided word and does not normalise endings.
+        assert_eq!(
+            clauses(&index, "en", "l'integration refugees ").unwrap(),
+            vec![
+                word("l", "l", false),
+                word("integration", "integration", false),
+                word("refugees", "refugees", false),
+            ]
+        );
+        assert_eq!(
+            clauses(&index, "fr", "«santé publique» d’asile x").unwrap(),
+            vec![
+                Clause::Phrase(vec!["sant".to_string(), "publiqu".to_string()]),
+                word("asile", "asil", false),
+                // Too short to be a prefix.
+                word("x", "x", false),
+            ]
+        );
+        // A one-word phrase is an exact word; an unclosed phrase runs to the end.
+        assert_eq!(
+            clauses(&index, "en", "\"housing\" \"food secur").unwrap(),
+            vec![
+                word("housing", "housing", false),
+                Clause::Phrase(vec!["food".to_string(), "secur".to_string()]),
+            ]
+        );
+        assert!(clauses(&index, "en", " ?! ").unwrap().is_empty());
+    }
+
+    #[test]
+    fn segments_and_prefix() {
+        let (s, p) = segments("refugee");
+        assert_eq!(s, vec![("refugee".to_string(), false)]);
+        assert!(p);
+        let (_, p) = segments("refugee ");
+        assert!(!p);
+        let (s, p) = segments("\"intentional connection\" toronto");
+        assert_eq!(
+            s,
+            vec![
+                ("intentional connection".to_string(), true),
+                (" toronto".to_string(), false)
+            ]
+        );
+        assert!(p);
+        let (s, p) = segments("«l’intégration des réfugiés");
+        assert_eq!(s, vec![("l’intégration des réfugiés".to_string(), true)]);
+        assert!(!p);
+        let (s, p) = segments("“a b” ");
+        assert_eq!(s, vec![("a b".to_string(), true)]);
+        assert!(!p);
+        assert_eq!(segments("  ").0, vec![]);
+    }
+}

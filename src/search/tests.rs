@@ -1,0 +1,356 @@
+//! Behaviour of the whole search module on a small bilingual site.
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+
+use super::*;
+
+fn doc(
+    key: &str,
+    lang: &str,
+    kind: &str,
+    title: &str,
+    summary: &str,
+    body: &str,
+    cities: &[&str],
+) -> IndexDoc {
+    let section = key.split('/').next().unwrap_or("");
+    let slug = key.rsplit('/').next().unwrap_or("");
+    IndexDoc {
+        key: key.to_string(),
+        lang: lang.to_string(),
+        kind: kind.to_string(),
+        url: format!("/{lang}/{section}/{slug}/"),
+        title: title.to_string(),
+        summary: summary.to_string(),
+        body: body.to_string(),
+        date: "2024-03-12".to_string(),
+        facets: cities
+            .iter()
+            .map(|c| ("cities".to_string(), (*c).to_string()))
+            .collect(),
+    }
+}
+
+pub(crate) fn site() -> Vec<IndexDoc> {
+    vec![
+        doc(
+            "case-studies/ari",
+            "en",
+            "case-study",
+            "ARI Intentional Connection",
+            "Pairing newcomers with volunteers through intentional connection.",
+            "The ARI program builds an intentional connection between refugee families and \
+             volunteers. Connection matters; intention matters.",
+            &["toronto"],
+        ),
+        doc(
+            "case-studies/ari",
+            "fr",
+            "case-study",
+            "ARI : liens intentionnels",
+            "Jumeler des personnes nouvellement arrivées avec des bénévoles.",
+            "Le programme ARI crée des liens entre les familles réfugiées et des bénévoles. \
+             L’intégration passe par la confiance.",
+            &["toronto"],
+        ),
+        doc(
+            "case-studies/food-hub",
+            "en",
+            "case-study",
+            "Food hub for refugees in Montreal",
+            "A food hub run with refugee claimants.",
+            "Refugees and asylum claimants ran the food hub. The connection with the city \
+             was intentional but slow. Vaccination clinics joined later.",
+            &["montreal"],
+        ),
+        doc(
+            "case-studies/food-hub",
+            "fr",
+            "case-study",
+            "Carrefour alimentaire pour les personnes réfugiées à Montréal",
+            "Un carrefour alimentaire mené avec des demandeurs d’asile.",
+            "Les réfugiés et les demandeuses d’asile ont géré le carrefour. Une réfugiée a \
+             coordonné l’intégration des bénévoles. La vaccination a suivi.",
+            &["montreal", "laval"],
+        ),
+        doc(
+            "lessons/trust",
+            "en",
+            "lesson",
+            "Trust comes before information",
+            "Lessons on trust from Toronto and Montreal.",
+            "Trust between agencies and newcomers came before any information campaign. \
+             Immigrants and immigrant-serving agencies said so.",
+            &["toronto", "montreal"],
+        ),
+        doc(
+            "lessons/trust",
+            "fr",
+            "lesson",
+            "La confiance précède l’information",
+            "Leçons sur la confiance à Toronto et Montréal.",
+            "La confiance entre organismes et personnes immigrantes est venue avant toute \
+             campagne d’information. Une immigrante l’a dit ; un immigrant aussi.",
+            &["toronto", "montreal"],
+        ),
+        doc(
+            "forums/ottawa",
+            "en",
+            "forum",
+            "Forum on vaccination outreach",
+            "A forum about vaccination outreach with refugees.",
+            "Outreach teams discussed vaccination with refugee sponsors and public health.",
+            &["ottawa"],
+        ),
+    ]
+}
+
+fn req(query: &str, lang: Option<&str>, filters: &[(&str, &str)]) -> SearchRequest {
+    SearchRequest {
+        query: query.to_string(),
+        lang: lang.map(str::to_string),
+        filters: filters
+            .iter()
+            .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
+            .collect(),
+        limit: 10,
+    }
+}
+
+fn keys(resp: &SearchResponse) -> Vec<String> {
+    resp.hits
+        .iter()
+        .map(|h| format!("{}:{}", h.lang, h.key))
+        .collect()
+}
+
+#[test]
+fn refugie_finds_french_refugies() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::sync(dir.path(), &site()).unwrap();
+    let resp = index.search(&req("refugie ", Some("fr"), &[])).unwrap();
+    assert_eq!(
+        keys(&resp),
+        vec!["fr:case-studies/food-hub", "fr:case-studies/ari"]
+    );
+    assert!(
+        resp.hits[0].snippet.contains("[réfugiés]") || resp.hits[0].snippet.contains("[réfugiée]"),
+        "{}",
+        resp.hits[0].snippet
+    );
+    // As typed on the command line: no trailing space, so the last word is a prefix too.
+    for q in [
+        "Réfugiés ",
+        "réfugiée ",
+        "REFUGIEES ",
+        "refugie",
+        "réfugiés",
+    ] {
+        let other = index.search(&req(q, Some("fr"), &[])).unwrap();
+        assert_eq!(keys(&other), keys(&resp), "{q}");
+    }
+}
+
+#[test]
+fn elision_finds_integration() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::sync(dir.path(), &site()).unwrap();
+    let a = index
+        .search(&req("l’intégration ", Some("fr"), &[]))
+        .unwrap();
+    let b = index.search(&req("integration ", Some("fr"), &[])).unwrap();
+    assert_eq!(a.total, 2);
+    assert_eq!(keys(&a), keys(&b));
+}
+
+#[test]
+fn phrase_ranks_exact_phrase_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::sync(dir.path(), &site()).unwrap();
+    let resp = index
+        .search(&req("\"intentional connection\"", None, &[]))
+        .unwrap();
+    assert_eq!(keys(&resp), vec!["en:case-studies/ari"]);
+    // `passerelle search "intentional connection"`: the shell drops the quotes.
+    for q in ["intentional connection ", "intentional connection"] {
+        let words = index.search(&req(q, None, &[])).unwrap();
+        assert_eq!(words.total, 2);
+        assert_eq!(words.hits[0].key, "case-studies/ari");
+    }
+}
+
+#[test]
+fn prefix_of_last_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::sync(dir.path(), &site()).unwrap();
+    let resp = index.search(&req("vacc", Some("en"), &[])).unwrap();
+    assert_eq!(resp.total, 2);
+    let none = index.search(&req("vacc ", Some("en"), &[])).unwrap();
+    assert_eq!(none.total, 0);
+    let fr = index.search(&req("immigra", Some("fr"), &[])).unwrap();
+    assert_eq!(keys(&fr), vec!["fr:lessons/trust"]);
+}
+
+#[test]
+fn filters_and_facets() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::sync(dir.path(), &site()).unwrap();
+    // "confiance" is French only; "trust" English only; ARI is in both.
+    let all = index.search(&req("ari ", None, &[])).unwrap();
+    assert_eq!(all.facets["lang"]["en"], 1);
+    assert_eq!(all.facets["lang"]["fr"], 1);
+    assert_eq!(all.facets["kind"]["case-study"], 2);
+    let refugees = index.search(&req("refugees ", None, &[])).unwrap();
+    assert_eq!(refugees.total, 3);
+    assert_eq!(refugees.facets["cities"]["montreal"], 1);
+    let toronto = index
+        .search(&req("refugees ", None, &[("cities", "toronto")]))
+        .unwrap();
+    assert_eq!(keys(&toronto), vec!["en:case-studies/ari"]);
+    assert_eq!(toronto.facets["cities"]["toronto"], 1);
+    assert!(!toronto.facets["cities"].contains_key("montreal"));
+    // OR within a taxonomy, AND across.
+    let or = index
+        .search(&req(
+            "refugees ",
+            None,
+            &[
+                ("cities", "toronto"),
+                ("cities", "ottawa"),
+                ("kind", "forum"),
+            ],
+        ))
+        .unwrap();
+    assert_eq!(keys(&or), vec!["en:forums/ottawa"]);
+    let fr = index
+        .search(&req("ari ", None, &[("lang", "fr"), ("cities", "toronto")]))
+        .unwrap();
+    assert_eq!(keys(&fr), vec!["fr:case-studies/ari"]);
+    let unknown = index
+        .search(&req("refugees ", None, &[("cities", "paris")]))
+        .unwrap();
+    assert_eq!(unknown.total, 0);
+}
+
+#[test]
+fn incremental_sync_equals_fresh() {
+    let first = site();
+    let mut second = site();
+    second.retain(|d| d.key != "lessons/trust" || d.lang != "en");
+    second[0].body.push_str(" Vaccination and refugees again.");
+    second.push(doc(
+        "pages/about",
+        "en",
+        "page",
+        "About refugees",
+        "About.",
+        "Refugee portal.",
+        &[],
+    ));
+    let incremental = tempfile::tempdir().unwrap();
+    SearchIndex::sync(incremental.path(), &first).unwrap();
+    let a = SearchIndex::sync(incremental.path(), &second).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let b = SearchIndex::sync(fresh.path(), &second).unwrap();
+    assert_eq!(a.num_docs(), b.num_docs());
+    for q in ["refugees ", "vacc", "\"intentional connection\"", "trust "] {
+        let r = req(q, None, &[]);
+        assert_eq!(a.search(&r).unwrap(), b.search(&r).unwrap(), "{q}");
+    }
+    assert_eq!(a.export_static().unwrap(), b.export_static().unwrap());
+    // Reopening changes nothing.
+    let again = SearchIndex::sync(incremental.path(), &second).unwrap();
+    let r = req("refugees ", None, &[]);
+    assert_eq!(again.search(&r).unwrap(), b.search(&r).unwrap());
+}
+
+#[test]
+fn related_stays_in_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::sync(dir.path(), &site()).unwrap();
+    let related = index
+        .related("forums/ottawa", "en", &["case-studies/ari".to_string()], 5)
+        .unwrap();
+    assert!(!related.is_empty());
+    assert!(related.iter().all(|h| h.lang == "en"));
+    assert!(related.iter().all(|h| h.key != "forums/ottawa"));
+    assert!(related.iter().all(|h| h.key != "case-studies/ari"));
+    assert_eq!(related[0].key, "case-studies/food-hub");
+}
+
+#[test]
+fn render_human_lists_hits_and_facets() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::sync(dir.path(), &site()).unwrap();
+    let resp = index.search(&req("trust ", None, &[])).unwrap();
+    let mut out = Vec::new();
+    render_human(&resp, &mut out, false).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("1. Trust comes before information  [en] lesson"),
+        "{text}"
+    );
+    assert!(text.contains("/en/lessons/trust/"));
+    assert!(text.contains("[Trust]"));
+    assert!(text.contains("cities: montreal 1, toronto 1"), "{text}");
+}
+
+#[test]
+fn export_layout_is_deterministic() {
+    let a_dir = tempfile::tempdir().unwrap();
+    let b_dir = tempfile::tempdir().unwrap();
+    let mut reversed = site();
+    reversed.reverse();
+    let a = SearchIndex::sync(a_dir.path(), &site())
+        .unwrap()
+        .export_static()
+        .unwrap();
+    let b = SearchIndex::sync(b_dir.path(), &reversed)
+        .unwrap()
+        .export_static()
+        .unwrap();
+    assert_eq!(a, b, "same docs in another order, same bytes");
+    let paths: Vec<String> = a.iter().map(|(p, _)| p.display().to_string()).collect();
+    assert_eq!(paths[0], "meta.json");
+    assert_eq!(paths[1], "search.js");
+    let meta: serde_json::Value = serde_json::from_slice(&a[0].1).unwrap();
+    let base = meta["base"].as_str().unwrap();
+    assert_eq!(base.len(), 17);
+    for lang in ["en", "fr"] {
+        for file in ["docs.bin", "d0.bin", "t0.bin", "p0.bin", "m0.bin"] {
+            let path = format!("{base}{lang}/{file}");
+            assert!(paths.contains(&path), "{path} in {paths:?}");
+        }
+    }
+    // Every data file is gzip.
+    for (path, bytes) in &a[2..] {
+        assert_eq!(&bytes[..2], &[0x1f, 0x8b], "{}", path.display());
+    }
+    assert_eq!(meta["docs"], 7);
+    assert_eq!(meta["langs"]["en"]["count"], 4);
+    // A different site gets a different generation directory.
+    let mut other = site();
+    other.pop();
+    let c_dir = tempfile::tempdir().unwrap();
+    let c = SearchIndex::sync(c_dir.path(), &other)
+        .unwrap()
+        .export_static()
+        .unwrap();
+    let c_meta: serde_json::Value = serde_json::from_slice(&c[0].1).unwrap();
+    assert_ne!(c_meta["base"], meta["base"]);
+}
+
+#[test]
+fn damaged_index_is_rebuilt_and_foreign_dir_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    SearchIndex::sync(dir.path(), &site()).unwrap();
+    std::fs::remove_file(dir.path().join("meta.json")).unwrap();
+    assert!(SearchIndex::open(dir.path()).is_err());
+    let index = SearchIndex::sync(dir.path(), &site()).unwrap();
+    assert_eq!(index.num_docs(), 7);
+
+    let foreign = tempfile::tempdir().unwrap();
+    std::fs::write(foreign.path().join("notes.txt"), "mine").unwrap();
+    let err = SearchIndex::sync(foreign.path(), &site()).err().unwrap();
+    assert!(format!("{err:#}").contains("not a Passerelle search index"));
+    assert!(foreign.path().join("notes.txt").exists());
+}
