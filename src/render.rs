@@ -177,6 +177,15 @@ struct SwitchEntry {
 }
 
 #[derive(Serialize)]
+struct Notice {
+    lang: String,
+    text: String,
+    link_text: String,
+    url: Option<String>,
+    hreflang: Option<String>,
+}
+
+#[derive(Serialize)]
 struct Alternate {
     lang: String,
     url: String,
@@ -419,7 +428,8 @@ impl<'a> Renderer<'a> {
                 card(&mut h, *id);
                 self.input.bodies[*id].fingerprint.hash(&mut h);
                 for (l, tid) in site.translations(&p.key) {
-                    (l, &site.urls[tid]).hash(&mut h);
+                    // The source's revision decides whether this translation is stale.
+                    (l, &site.urls[tid], site.pages[tid].source_hash).hash(&mut h);
                 }
                 let f = &p.fm.fields;
                 for k in f.evidence.iter().chain(&f.cases) {
@@ -505,7 +515,48 @@ impl<'a> Renderer<'a> {
         ctx.insert("canonical", &self.site.absolute(url));
         ctx.insert("doc_title", title);
         ctx.insert("description", description);
+        ctx.insert("notices", &Vec::<Notice>::new());
         ctx
+    }
+
+    /// What a reader should know about this version of a page: a translation that may be
+    /// behind its source, or versions that do not exist. Each notice is written in the
+    /// language of the reader it is for.
+    fn notices(&self, id: PageId) -> Vec<Notice> {
+        let site = self.site;
+        let p = &site.pages[id];
+        let mut notices = Vec::new();
+        if let crate::resolve::TranslationStatus::Stale { source } = site.translation_status(id) {
+            let from = &site.pages[source].lang;
+            notices.push(Notice {
+                lang: p.lang.clone(),
+                text: self.t(&p.lang, &format!("stale_from_{from}")),
+                link_text: self.t(&p.lang, &format!("read_in_{from}")),
+                url: Some(site.urls[source].clone()),
+                hreflang: Some(from.clone()),
+            });
+        }
+        for other in &site.config.languages {
+            if site.page(&p.key, other).is_none() {
+                // Said to this page's reader, and to the reader who wanted the other
+                // language, in that language.
+                notices.push(Notice {
+                    lang: p.lang.clone(),
+                    text: self.t(&p.lang, &format!("only_in_{}", p.lang)),
+                    link_text: String::new(),
+                    url: None,
+                    hreflang: None,
+                });
+                notices.push(Notice {
+                    lang: other.clone(),
+                    text: self.t(other, &format!("only_in_{}", p.lang)),
+                    link_text: String::new(),
+                    url: None,
+                    hreflang: None,
+                });
+            }
+        }
+        notices
     }
 
     fn write(
@@ -1148,6 +1199,7 @@ impl<'a> Renderer<'a> {
         });
         let mut ctx = self.base_context(lang, url, &title, &summary);
         ctx.insert("page", &view);
+        ctx.insert("notices", &self.notices(id));
         let mut versions: Vec<(String, String)> = site
             .translations(&p.key)
             .map(|(l, tid)| (l.to_string(), site.urls[tid].clone()))

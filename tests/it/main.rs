@@ -10,6 +10,7 @@ mod diagnostics;
 mod formats;
 mod harness;
 mod incremental;
+mod lint;
 mod packet;
 mod scaffold;
 mod search_parity;

@@ -108,3 +108,36 @@ fn a_missing_translation_warns_or_fails_as_site_toml_says() {
         run.stderr()
     );
 }
+
+#[test]
+fn the_site_shows_stale_and_missing_translations() {
+    let site = TestSite::new("good");
+    site.run(&["mark-current", TRANSLATION]).assert_code(0);
+    site.build_ok();
+    let french = "fr/etudes-de-cas/carrefour-alimentaire-montreal-nord/index.html";
+    assert!(
+        !site.public(french).contains("class=\"notice\""),
+        "a current translation has no notice"
+    );
+
+    let text = site.read(SOURCE);
+    site.write(
+        SOURCE,
+        text.replace("Volunteers delivered", "Neighbours delivered"),
+    );
+    site.build_ok();
+    let page = site.public(french);
+    assert!(
+        page.contains("Cette traduction pourrait ne pas refléter la dernière version anglaise.")
+            && page
+                .contains("<a href=\"/en/case-studies/food-hub-montreal-nord/\" hreflang=\"en\">"),
+        "{page}"
+    );
+
+    let english_only = site.public("en/case-studies/vaccination-ambassadors-toronto/index.html");
+    assert!(english_only.contains("This page is available in English only."));
+    assert!(
+        english_only
+            .contains("<p class=\"notice\" lang=\"fr\">Cette page n’existe qu’en anglais.</p>")
+    );
+}
