@@ -100,7 +100,7 @@ impl Stopwatch {
 /// Runs the pipeline once. `Err` only for I/O failures (the output cannot be written, …);
 /// every author mistake is a diagnostic in the outcome.
 pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
-    Project::new(opts.clone()).build()
+    Project::one_shot(opts.clone()).build()
 }
 
 /// A site built again and again (`serve`, `watch`): what did not change since the last
@@ -116,6 +116,9 @@ pub struct Project {
     pub rendered: usize,
     /// The search index as the last build left it (when `index` is on).
     pub search: Option<std::sync::Arc<search::SearchIndex>>,
+    /// Keep what a next build can reuse (`serve`, `watch`). A one-shot build keeps
+    /// nothing and streams pages to disk as they are rendered, to stay small in memory.
+    incremental: bool,
 }
 
 impl Project {
@@ -128,6 +131,15 @@ impl Project {
             render_cache: render::RenderCache::default(),
             rendered: 0,
             search: None,
+            incremental: true,
+        }
+    }
+
+    /// A project built once: nothing is kept for a next build.
+    pub fn one_shot(opts: BuildOptions) -> Self {
+        Self {
+            incremental: false,
+            ..Self::new(opts)
         }
     }
 
@@ -168,7 +180,8 @@ impl Project {
         }
         clock.lap("theme");
 
-        let (loaded, d) = load::load_pages(root, &config, drafts, &mut self.load_cache);
+        let cache = self.incremental.then_some(&mut self.load_cache);
+        let (loaded, d) = load::load_pages(root, &config, drafts, cache);
         diags.extend(d);
         clock.lap("load + front matter");
 
@@ -190,10 +203,14 @@ impl Project {
             })
             .collect();
         let mut bodies = Vec::with_capacity(rendered.len());
-        let mut cache = HashMap::with_capacity(rendered.len());
-        for (p, (body, d)) in site.pages.iter().zip(rendered) {
-            diags.extend(d.iter().cloned());
-            cache.insert((p.key.clone(), p.lang.clone()), (body.clone(), d));
+        let mut cache = HashMap::with_capacity(if self.incremental { rendered.len() } else { 0 });
+        for (p, (body, mut d)) in site.pages.iter().zip(rendered) {
+            if self.incremental {
+                diags.extend(d.iter().cloned());
+                cache.insert((p.key.clone(), p.lang.clone()), (body.clone(), d));
+            } else {
+                diags.append(&mut d);
+            }
             bodies.push(body);
         }
         self.bodies = cache;
@@ -208,15 +225,27 @@ impl Project {
             return Ok(finish(outcome, diags, clock));
         }
 
-        let mut search_files = Vec::new();
+        // From here on, the output is streamed into the staging folder as it is made.
+        let staging = if opts.write {
+            Some(output::Staging::create(&output_dir)?)
+        } else {
+            None
+        };
+        let mut files: Vec<OutputFile> = Vec::new();
         let mut related: HashMap<resolve::PageId, Vec<resolve::PageId>> = HashMap::new();
         if opts.index {
-            let docs = index_docs(&site, &bodies);
+            let docs = index_docs(&site, &mut bodies, !self.incremental);
             let index = search::SearchIndex::sync(&index_dir(root), &docs)?;
             clock.lap("search index");
             related = related_pages(&site, &index);
             clock.lap("related pages");
-            search_files = index.export_static()?;
+            for (path, bytes) in index.export_static()? {
+                let file = OutputFile::new(
+                    format!("search/{}", path.to_string_lossy().replace('\\', "/")),
+                    bytes,
+                );
+                files.push(self.stream(file, staging.as_ref())?);
+            }
             clock.lap("static search form");
             self.search = Some(std::sync::Arc::new(index));
         }
@@ -228,7 +257,9 @@ impl Project {
             today,
             base,
         };
-        let (mut files, d, rendered) = render::render_site(&input, &mut self.render_cache);
+        let render_cache = self.incremental.then_some(&mut self.render_cache);
+        let (pages, d, rendered) = render::render_site(&input, render_cache, staging.as_ref());
+        files.extend(pages);
         self.rendered = rendered;
         diags.extend(d);
         clock.lap("templates");
@@ -236,27 +267,25 @@ impl Project {
             return Ok(finish(outcome, diags, clock));
         }
 
-        files.extend(search_files.into_iter().map(|(path, bytes)| {
-            OutputFile::new(
-                format!("search/{}", path.to_string_lossy().replace('\\', "/")),
-                bytes,
-            )
-        }));
+        let mut feeds = Vec::new();
         for lang in &site.config.languages {
-            files.push(feeds::atom(&site, lang, site.config.title.get(lang)));
-            files.extend(feeds::calendars(&site, lang));
+            feeds.push(feeds::atom(&site, lang, site.config.title.get(lang)));
+            feeds.extend(feeds::calendars(&site, lang));
         }
-        files.push(feeds::sitemap(&files));
-        clock.lap("feeds");
-
-        let (copies, d) = static_files(root, &theme, &mut files);
+        feeds.push(feeds::sitemap(&files));
+        let (copies, d) = static_files(root, &theme, &mut feeds);
         diags.extend(d);
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(finish(outcome, diags, clock));
         }
+        for file in feeds {
+            files.push(self.stream(file, staging.as_ref())?);
+        }
+        clock.lap("feeds");
 
-        if opts.write {
-            output::write_site(&output_dir, &files, &copies)?;
+        if let Some(staging) = staging {
+            staging.copy_all(&copies)?;
+            staging.commit()?;
             clock.lap("write");
             outcome.output_dir = Some(output_dir);
         }
@@ -266,13 +295,19 @@ impl Project {
     }
 }
 
-/// One search document per content page and language.
-fn index_docs(site: &resolve::Site, bodies: &[markdown::Rendered]) -> Vec<search::IndexDoc> {
+/// One search document per content page and language. `take_text`: move each body's
+/// plain text into its document instead of copying it (nothing needs it afterwards).
+fn index_docs(
+    site: &resolve::Site,
+    bodies: &mut [markdown::Rendered],
+    take_text: bool,
+) -> Vec<search::IndexDoc> {
     site.pages
         .iter()
         .enumerate()
         .filter_map(|(id, p)| {
             let kind = p.kind()?;
+            let bodies = &mut *bodies;
             let facets = p
                 .fm
                 .taxonomies
@@ -287,7 +322,11 @@ fn index_docs(site: &resolve::Site, bodies: &[markdown::Rendered]) -> Vec<search
                 url: site.urls[id].clone(),
                 title: p.fm.title.clone(),
                 summary: p.fm.summary.clone(),
-                body: bodies[id].text.clone(),
+                body: if take_text {
+                    std::mem::take(&mut bodies[id].text)
+                } else {
+                    bodies[id].text.clone()
+                },
                 date: p.fm.date.map(|d| d.to_string()).unwrap_or_default(),
                 facets,
             })
@@ -333,12 +372,33 @@ pub fn load_site(opts: &BuildOptions) -> (Option<resolve::Site>, Vec<Diagnostic>
         Err(d) => return (None, d),
     };
     let drafts = opts.drafts || config.drafts;
-    let (loaded, mut diags) =
-        load::load_pages(root, &config, drafts, &mut load::LoadCache::default());
+    let (loaded, mut diags) = load::load_pages(root, &config, drafts, None);
     let (site, d) = resolve::resolve(config, loaded.pages, &loaded.unreadable);
     diags.extend(d);
     diagnostics::sort(&mut diags);
     (Some(site), diags)
+}
+
+impl Project {
+    /// Writes `file` to the staging folder when there is one; a one-shot build then keeps
+    /// only its name (and sitemap entry), not its bytes.
+    fn stream(
+        &self,
+        file: OutputFile,
+        staging: Option<&output::Staging>,
+    ) -> anyhow::Result<OutputFile> {
+        match staging {
+            Some(s) => {
+                s.write(&file)?;
+                Ok(if self.incremental {
+                    file
+                } else {
+                    file.without_bytes()
+                })
+            }
+            None => Ok(file),
+        }
+    }
 }
 
 /// Hash of what every output depends on: site.toml, the theme, the options, the day.

@@ -69,10 +69,11 @@ pub fn load_pages(
     root: &Path,
     config: &SiteConfig,
     drafts: bool,
-    cache: &mut LoadCache,
+    mut cache: Option<&mut LoadCache>,
 ) -> (Loaded, Vec<Diagnostic>) {
     let (found, mut diags) = walk_content(root, config);
-    let previous = &cache.files;
+    let empty = HashMap::new();
+    let previous = cache.as_ref().map_or(&empty, |c| &c.files);
     let results: Vec<(PathBuf, CachedFile)> = found
         .into_par_iter()
         .map(|f| {
@@ -106,14 +107,24 @@ pub fn load_pages(
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut unreadable = HashSet::new();
-    let mut files = HashMap::with_capacity(results.len());
-    for (path, cached) in results {
-        diags.extend(cached.diags.iter().cloned());
-        let page = cached.page.clone();
-        if page.is_none() {
+    let keep = cache.is_some();
+    let mut files = HashMap::with_capacity(if keep { results.len() } else { 0 });
+    for (path, mut cached) in results {
+        if cached.page.is_none() {
             unreadable.insert((cached.key.clone(), cached.lang.clone()));
         }
-        files.insert(path, cached);
+        // A one-shot build keeps nothing: no copy of every page for a next build.
+        let page = if keep {
+            cached.page.clone()
+        } else {
+            cached.page.take()
+        };
+        if keep {
+            diags.extend(cached.diags.iter().cloned());
+            files.insert(path, cached);
+        } else {
+            diags.append(&mut cached.diags);
+        }
         if let Some(page) = page
             && (drafts || !page.fm.draft)
         {
@@ -121,7 +132,9 @@ pub fn load_pages(
         }
     }
     pages.sort_by(|a, b| (&a.key, &a.lang).cmp(&(&b.key, &b.lang)));
-    cache.files = files;
+    if let Some(cache) = cache.as_mut() {
+        cache.files = files;
+    }
     (Loaded { pages, unreadable }, diags)
 }
 

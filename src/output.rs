@@ -40,6 +40,15 @@ impl OutputFile {
             sitemap: None,
         }
     }
+
+    /// The same file, its bytes already on disk and dropped from memory.
+    #[must_use]
+    pub fn without_bytes(self) -> Self {
+        Self {
+            bytes: Arc::from(Vec::new()),
+            ..self
+        }
+    }
 }
 
 const STAGING: &str = "staging";
@@ -54,47 +63,101 @@ fn sibling(out: &Path, what: &str, id: &str) -> PathBuf {
 
 /// Writes `files` as the new content of `out`, atomically.
 pub fn write_site(out: &Path, files: &[OutputFile], copies: &[(PathBuf, String)]) -> Result<()> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    remove_stale(out);
-    let id = std::process::id().to_string();
-    let staging = sibling(out, STAGING, &id);
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)
-            .with_context(|| format!("cannot remove {}", staging.display()))?;
-    }
-    std::fs::create_dir_all(&staging)
-        .with_context(|| format!("cannot create {}", staging.display()))?;
+    let staging = Staging::create(out)?;
+    staging.write_all(files)?;
+    staging.copy_all(copies)?;
+    staging.commit()
+}
 
-    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    for f in files {
-        if let Some(d) = Path::new(&f.path).parent() {
-            dirs.insert(staging.join(d));
+/// The folder a new site is written into before it replaces the old one. Dropped without
+/// [`Staging::commit`] (a failed build), it is removed and the old site stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    id: String,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn create(out: &Path) -> Result<Staging> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        remove_stale(out);
+        let id = std::process::id().to_string();
+        let dir = sibling(out, STAGING, &id);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .with_context(|| format!("cannot remove {}", dir.display()))?;
+        }
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            id,
+            committed: false,
+        })
+    }
+
+    /// Writes one file now (the build streams pages here as they are rendered, so they
+    /// need not all be held in memory).
+    pub fn write(&self, file: &OutputFile) -> Result<()> {
+        let path = self.dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, &file.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    pub fn write_all(&self, files: &[OutputFile]) -> Result<()> {
+        let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+        for f in files {
+            if let Some(d) = Path::new(&f.path).parent() {
+                dirs.insert(self.dir.join(d));
+            }
+        }
+        for d in &dirs {
+            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+        }
+        files.par_iter().try_for_each(|f| {
+            let path = self.dir.join(&f.path);
+            std::fs::write(&path, &f.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))
+        })
+    }
+
+    pub fn copy_all(&self, copies: &[(PathBuf, String)]) -> Result<()> {
+        copies.par_iter().try_for_each(|(src, dest)| {
+            let path = self.dir.join(dest);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::copy(src, &path)
+                .map(|_| ())
+                .with_context(|| format!("cannot copy {} to {}", src.display(), path.display()))
+        })
+    }
+
+    /// Swaps the staged site in.
+    pub fn commit(mut self) -> Result<()> {
+        self.committed = true;
+        swap_in(&self.dir, &self.out, &self.id)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-    for (_, dest) in copies {
-        if let Some(d) = Path::new(dest).parent() {
-            dirs.insert(staging.join(d));
-        }
-    }
-    for d in &dirs {
-        std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let path = staging.join(&f.path);
-        std::fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))
-    })?;
-    copies.par_iter().try_for_each(|(src, dest)| {
-        let path = staging.join(dest);
-        std::fs::copy(src, &path)
-            .map(|_| ())
-            .with_context(|| format!("cannot copy {} to {}", src.display(), path.display()))
-    })?;
-    swap_in(&staging, out, &id)
 }
 
 /// Replaces `out` by `staging` in one step where the system allows it.

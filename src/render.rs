@@ -45,7 +45,8 @@ pub struct RenderCache {
 /// many pages were actually rendered.
 pub fn render_site(
     input: &RenderInput,
-    cache: &mut RenderCache,
+    mut cache: Option<&mut RenderCache>,
+    sink: Option<&crate::output::Staging>,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>, usize) {
     let mut diags = Vec::new();
     let tera = match build_tera(input.theme) {
@@ -54,34 +55,61 @@ pub fn render_site(
     };
     let r = Renderer::new(input, tera);
     let jobs = r.jobs();
-    let previous = &cache.outputs;
+    let empty = HashMap::new();
+    let previous = cache.as_ref().map_or(&empty, |c| &c.outputs);
+    let keep = cache.is_some();
     let results: Vec<(String, u64, Result<OutputFile, Diagnostic>, bool)> = jobs
         .par_iter()
         .map(|job| {
             let (key, fp) = r.fingerprint(job);
-            match previous.get(&key) {
-                Some((old, file)) if *old == fp => (key, fp, Ok(file.clone()), false),
-                _ => {
-                    let out = r.run(job);
-                    (key, fp, out, true)
-                }
+            if let Some((old, file)) = previous.get(&key)
+                && *old == fp
+            {
+                // Reused, but a new output folder (`watch`) still needs the file.
+                let out = match sink.map(|s| s.write(file)) {
+                    Some(Err(e)) => Err(Diagnostic::error(
+                        file.path.as_str(),
+                        Pos::START,
+                        format!("{e:#}"),
+                    )),
+                    _ => Ok(file.clone()),
+                };
+                return (key, fp, out, false);
             }
+            let out = r.run(job).and_then(|file| match sink {
+                // Written at once; a one-shot build then forgets the bytes.
+                Some(s) => match s.write(&file) {
+                    Ok(()) if keep => Ok(file),
+                    Ok(()) => Ok(file.without_bytes()),
+                    Err(e) => Err(Diagnostic::error(
+                        file.path.as_str(),
+                        Pos::START,
+                        format!("{e:#}"),
+                    )),
+                },
+                None => Ok(file),
+            });
+            (key, fp, out, true)
         })
         .collect();
     let mut files = Vec::with_capacity(results.len());
-    let mut outputs = HashMap::with_capacity(results.len());
+    let mut outputs = HashMap::with_capacity(if keep { results.len() } else { 0 });
     let mut rendered = 0;
     for (key, fp, res, fresh) in results {
         rendered += usize::from(fresh);
         match res {
             Ok(f) => {
-                outputs.insert(key, (fp, f.clone()));
+                if keep {
+                    outputs.insert(key, (fp, f.clone()));
+                }
                 files.push(f);
             }
             Err(d) => diags.push(d),
         }
     }
-    cache.outputs = outputs;
+    if let Some(cache) = cache.as_mut() {
+        cache.outputs = outputs;
+    }
     (files, diags, rendered)
 }
 

@@ -16,3 +16,4 @@ mod scaffold;
 mod search_parity;
 mod serve;
 mod translations;
+mod watch;
