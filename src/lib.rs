@@ -65,8 +65,9 @@ pub struct BuildOutcome {
     pub files: Vec<OutputFile>,
     pub pages: usize,
     pub output_dir: Option<PathBuf>,
-    /// Wall time of each stage, in pipeline order.
-    pub timings: Vec<(&'static str, Duration)>,
+    /// Wall time of each stage, in pipeline order, and the process's peak memory (bytes,
+    /// where the system tells) when the stage ended.
+    pub timings: Vec<(&'static str, Duration, Option<u64>)>,
     /// Files of the site's `static/` folder: (source on disk, path in the output).
     pub copies: Vec<(PathBuf, String)>,
 }
@@ -79,7 +80,15 @@ impl BuildOutcome {
 
 struct Stopwatch {
     last: Instant,
-    timings: Vec<(&'static str, Duration)>,
+    timings: Vec<(&'static str, Duration, Option<u64>)>,
+}
+
+/// Peak resident memory of this process so far (Linux: VmHWM), for `--timings`.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 impl Stopwatch {
@@ -92,7 +101,7 @@ impl Stopwatch {
 
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.timings.push((stage, now - self.last));
+        self.timings.push((stage, now - self.last, peak_memory()));
         self.last = now;
     }
 }
@@ -236,6 +245,7 @@ impl Project {
         if opts.index {
             let docs = index_docs(&site, &mut bodies, !self.incremental);
             let index = search::SearchIndex::sync(&index_dir(root), &docs)?;
+            drop(docs);
             clock.lap("search index");
             related = related_pages(&site, &index);
             clock.lap("related pages");

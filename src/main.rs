@@ -441,8 +441,15 @@ fn run_build(opts: &BuildOptions, timings: bool) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     let _ = write!(stderr, "{}", diagnostics::report(&outcome.diagnostics));
     if timings {
-        for (stage, d) in &outcome.timings {
-            let _ = writeln!(stderr, "{stage:>20}: {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        for (stage, d, peak) in &outcome.timings {
+            let peak = peak.map_or_else(String::new, |b| {
+                format!("   peak memory {:>5} MB", b / 1_000_000)
+            });
+            let _ = writeln!(
+                stderr,
+                "{stage:>20}: {:>8.1} ms{peak}",
+                d.as_secs_f64() * 1000.0
+            );
         }
     }
     if outcome.has_errors() {

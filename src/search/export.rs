@@ -452,14 +452,15 @@ pub fn export(index: &Index, snapshot: &Snapshot) -> anyhow::Result<Vec<(PathBuf
     for (l, lang) in LANGS.iter().enumerate() {
         let mine: Vec<&ExportDoc> = docs.iter().filter(|d| d.l == l).collect();
         let data = export_lang(index, snapshot, l, &mine, &facet_ids)?;
-        files.extend(data.files);
+        // Compressed language by language: only one language's raw shards in memory.
+        let compressed: Vec<(String, Vec<u8>)> = data
+            .files
+            .into_par_iter()
+            .map(|(path, bytes)| Ok((path, gzip(&bytes)?)))
+            .collect::<anyhow::Result<_>>()?;
+        files.extend(compressed);
         langs.insert((*lang).to_string(), data.meta);
     }
-
-    let files: Vec<(String, Vec<u8>)> = files
-        .into_par_iter()
-        .map(|(path, bytes)| Ok((path, gzip(&bytes)?)))
-        .collect::<anyhow::Result<_>>()?;
     let mut generation = Vec::new();
     for (path, bytes) in &files {
         generation.extend_from_slice(path.as_bytes());

@@ -49,6 +49,8 @@ pub const TEXT_FIELDS: [&str; 3] = ["title", "summary", "body"];
 /// Field boosts, in [`TEXT_FIELDS`] order. Defined once; exported for the browser.
 pub const BOOSTS: [f32; 3] = [3.0, 2.0, 1.0];
 
+const WRITER_MEMORY_PER_THREAD: usize = 32_000_000;
+
 /// A page's score is multiplied by its kind's weight (1 when not listed). Case studies
 /// are the portal's evidence: someone searching for an initiative's name wants the case
 /// study that describes it before the lessons and recommendations drawn from it.
@@ -350,7 +352,10 @@ pub fn sync_docs(index: &Index, docs: &[IndexDoc]) -> anyhow::Result<(usize, usi
         .map(usize::from)
         .unwrap_or(1)
         .min(4);
-    let mut writer: IndexWriter = index.writer_with_num_threads(threads, 64_000_000 * threads)?;
+    // 32 MB per indexing thread: enough for large segments on 10,000 pages, while the
+    // whole build stays within a few hundred MB (the site is in memory at this point).
+    let mut writer: IndexWriter =
+        index.writer_with_num_threads(threads, WRITER_MEMORY_PER_THREAD * threads)?;
     for id in &to_delete {
         writer.delete_term(Term::from_field_text(fields.id, id));
     }
