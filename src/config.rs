@@ -376,6 +376,18 @@ impl SiteConfig {
                     .value(&name)
                     .help("rename the taxonomy"),
                 );
+            } else if !is_field_name(&name) {
+                // It is a front-matter field, and templates use it in ids and attribute
+                // names (`data-t-NAME`), where a space or a quote would start an attribute.
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        name_pos,
+                        "a taxonomy name must be lowercase letters, digits, hyphens and underscores, starting with a letter",
+                    )
+                    .value(&name)
+                    .help("rename the taxonomy, e.g. `[taxonomies.themes]`"),
+                );
             }
             let title = localized(tax.title, &format!("taxonomies.{name}.title"), &mut diags);
             let slug = match tax.slug {
@@ -480,6 +492,13 @@ fn check_slugs(slug: &Localized, what: &str, pos: Pos, diags: &mut Vec<Diagnosti
             );
         }
     }
+}
+
+/// A taxonomy name: a front-matter field name, safe in an id or an attribute name.
+fn is_field_name(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 pub fn is_slug(s: &str) -> bool {

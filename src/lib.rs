@@ -128,6 +128,19 @@ pub struct Project {
     /// Keep what a next build can reuse (`serve`, `watch`). A one-shot build keeps
     /// nothing and streams pages to disk as they are rendered, to stay small in memory.
     incremental: bool,
+    /// `serve`: reuse the last search outputs (static form, related pages) instead of
+    /// rebuilding them, so edited pages reach the browser first; [`Project::search_stale`]
+    /// then says a full build must follow.
+    pub defer_search: bool,
+    /// The last build reused search outputs that may be out of date.
+    pub search_stale: bool,
+    search_outputs: Option<SearchOutputs>,
+}
+
+/// What the search stages produced, kept by key so a later build can reuse it.
+struct SearchOutputs {
+    files: Vec<OutputFile>,
+    related: HashMap<(String, String), Vec<(String, String)>>,
 }
 
 impl Project {
@@ -141,6 +154,9 @@ impl Project {
             rendered: 0,
             search: None,
             incremental: true,
+            defer_search: false,
+            search_stale: false,
+            search_outputs: None,
         }
     }
 
@@ -242,7 +258,22 @@ impl Project {
         };
         let mut files: Vec<OutputFile> = Vec::new();
         let mut related: HashMap<resolve::PageId, Vec<resolve::PageId>> = HashMap::new();
-        if opts.index {
+        self.search_stale = false;
+        if opts.index && self.defer_search && self.search_outputs.is_some() {
+            if let Some(previous) = &self.search_outputs {
+                files.extend(previous.files.iter().cloned());
+                for (&(ref key, ref lang), rel) in &previous.related {
+                    if let Some(id) = site.page(key, lang) {
+                        related.insert(
+                            id,
+                            rel.iter().filter_map(|(k, l)| site.page(k, l)).collect(),
+                        );
+                    }
+                }
+            }
+            self.search_stale = true;
+            clock.lap("search (reused)");
+        } else if opts.index {
             let docs = index_docs(&site, &mut bodies, !self.incremental);
             let index = search::SearchIndex::sync(&index_dir(root), &docs)?;
             drop(docs);
@@ -258,6 +289,17 @@ impl Project {
             }
             clock.lap("static search form");
             self.search = Some(std::sync::Arc::new(index));
+            if self.incremental {
+                let key_of =
+                    |id: resolve::PageId| (site.pages[id].key.clone(), site.pages[id].lang.clone());
+                self.search_outputs = Some(SearchOutputs {
+                    files: files.clone(),
+                    related: related
+                        .iter()
+                        .map(|(&id, rel)| (key_of(id), rel.iter().map(|&r| key_of(r)).collect()))
+                        .collect(),
+                });
+            }
         }
         let input = render::RenderInput {
             site: &site,

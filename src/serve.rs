@@ -159,6 +159,18 @@ fn rebuild(
         .into_iter()
         .map(|f| (f.path, f.bytes))
         .collect();
+    // No page changed (e.g. the search pass after an edit only renewed the search form,
+    // which the search page fetches afresh): no reload.
+    let unchanged = live.read().is_ok_and(|l| {
+        let page = |path: &String| !path.starts_with("search/");
+        l.errors.is_none()
+            && l.files.keys().filter(|p| page(p)).count()
+                == files.keys().filter(|p| page(p)).count()
+            && files
+                .iter()
+                .filter(|(path, _)| page(path))
+                .all(|(path, bytes)| l.files.get(path).is_some_and(|old| old[..] == bytes[..]))
+    });
     let copies: HashMap<String, PathBuf> = outcome
         .copies
         .into_iter()
@@ -173,11 +185,21 @@ fn rebuild(
             config,
         };
     }
-    broadcast(clients, "reload", "{}");
+    if !unchanged {
+        broadcast(clients, "reload", "{}");
+    }
+    let stages: Vec<String> = outcome
+        .timings
+        .iter()
+        .filter(|(_, d, _)| d.as_millis() > 0)
+        .map(|(stage, d, _)| format!("{stage} {} ms", d.as_millis()))
+        .collect();
     let _ = writeln!(
         log,
-        "built {} pages ({} rendered)",
-        outcome.pages, project.rendered
+        "built {} pages ({} rendered): {}",
+        outcome.pages,
+        project.rendered,
+        stages.join(", ")
     );
     Ok(())
 }
