@@ -262,7 +262,7 @@ impl Project {
         if opts.index && self.defer_search && self.search_outputs.is_some() {
             if let Some(previous) = &self.search_outputs {
                 files.extend(previous.files.iter().cloned());
-                for (&(ref key, ref lang), rel) in &previous.related {
+                for ((key, lang), rel) in &previous.related {
                     if let Some(id) = site.page(key, lang) {
                         related.insert(
                             id,
