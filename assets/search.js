@@ -357,7 +357,9 @@
           const on = filters.some(f => f[0] === tax && f[1] === term);
           const cb = el('input', { type: 'checkbox', checked: on, value: tax + ':' + term });
           cb.addEventListener('change', () => { filters = cb.checked ? filters.concat([[tax, term]]) : filters.filter(f => f[0] !== tax || f[1] !== term); run(); });
-          return el('label', {}, cb, ' ' + (labels[tax + '/' + term] || (tax === 'lang' ? t(term, {}) : term)) + ' (' + n + ')');
+          // A language named in its own language (a label) is marked as such (WCAG 3.1.2).
+          const name = labels[tax + '/' + term], own = tax === 'lang' && name;
+          return el('label', {}, cb, ' ', own ? el('span', { lang: term, textContent: name }) : name || (tax === 'lang' ? t(term, {}) : term), ' (' + n + ')');
         }))));
       if (focused) [...box.querySelectorAll('input')].find(i => i.value === focused)?.focus();
     }
