@@ -83,12 +83,25 @@ pub fn serve(opts: &ServeOptions, log: &mut dyn Write) -> Result<()> {
     while let Some(changed) = watcher.next_change() {
         let started = Instant::now();
         let _ = writeln!(log, "change: {}", describe(&changed, &opts.root));
+        // Edited pages first, with the search outputs of the last build; then the search
+        // index, related pages and static search form, with a second reload only if they
+        // changed a page.
+        project.defer_search = true;
         rebuild(&mut project, &live, &clients, log)?;
         let _ = writeln!(
             log,
-            "  done in {:.0} ms",
+            "  pages rebuilt in {:.0} ms",
             started.elapsed().as_secs_f64() * 1000.0
         );
+        if project.search_stale {
+            project.defer_search = false;
+            rebuild(&mut project, &live, &clients, log)?;
+            let _ = writeln!(
+                log,
+                "  search updated in {:.0} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
     }
     Ok(())
 }
