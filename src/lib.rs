@@ -119,7 +119,7 @@ pub struct Project {
     opts: BuildOptions,
     base: u64,
     load_cache: load::LoadCache,
-    bodies: HashMap<(String, String), (markdown::Rendered, Vec<Diagnostic>)>,
+    bodies: HashMap<(String, String), (std::sync::Arc<markdown::Rendered>, Vec<Diagnostic>)>,
     render_cache: render::RenderCache,
     /// How many pages the last build rendered (the rest were reused).
     pub rendered: usize,
@@ -215,7 +215,7 @@ impl Project {
         clock.lap("resolve");
 
         let previous = &self.bodies;
-        let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = site
+        let rendered: Vec<(std::sync::Arc<markdown::Rendered>, Vec<Diagnostic>)> = site
             .pages
             .par_iter()
             .map(|p| {
@@ -224,7 +224,8 @@ impl Project {
                 {
                     return (body.clone(), d.clone());
                 }
-                markdown::render(p, &site)
+                let (body, d) = markdown::render(p, &site);
+                (std::sync::Arc::new(body), d)
             })
             .collect();
         let mut bodies = Vec::with_capacity(rendered.len());
@@ -351,7 +352,7 @@ impl Project {
 /// plain text into its document instead of copying it (nothing needs it afterwards).
 fn index_docs(
     site: &resolve::Site,
-    bodies: &mut [markdown::Rendered],
+    bodies: &mut [std::sync::Arc<markdown::Rendered>],
     take_text: bool,
 ) -> Vec<search::IndexDoc> {
     site.pages
@@ -374,10 +375,9 @@ fn index_docs(
                 url: site.urls[id].clone(),
                 title: p.fm.title.clone(),
                 summary: p.fm.summary.clone(),
-                body: if take_text {
-                    std::mem::take(&mut bodies[id].text)
-                } else {
-                    bodies[id].text.clone()
+                body: match std::sync::Arc::get_mut(&mut bodies[id]) {
+                    Some(only) if take_text => std::mem::take(&mut only.text),
+                    _ => bodies[id].text.clone(),
                 },
                 date: p.fm.date.map(|d| d.to_string()).unwrap_or_default(),
                 facets,

@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
@@ -41,7 +42,7 @@ struct CachedFile {
     key: String,
     lang: String,
     stamp: Stamp,
-    page: Option<Page>,
+    page: Option<Arc<Page>>,
     diags: Vec<Diagnostic>,
 }
 
@@ -60,7 +61,8 @@ impl LoadCache {
 /// The pages of the site, and the (key, language) of files that exist but could not be read:
 /// later stages must not also report those as missing.
 pub struct Loaded {
-    pub pages: Vec<Page>,
+    /// Shared: a page that did not change is the same value from one build to the next.
+    pub pages: Vec<Arc<Page>>,
     pub unreadable: HashSet<(String, String)>,
 }
 
@@ -89,6 +91,7 @@ pub fn load_pages(
             }
             let (path, key, lang) = (f.path.clone(), f.key.clone(), f.lang.clone());
             let (page, diags) = read_page(root, f, config);
+            let page = page.map(Arc::new);
             let stamp = stamp.unwrap_or(Stamp {
                 len: 0,
                 modified: None,

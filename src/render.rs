@@ -25,7 +25,7 @@ pub struct RenderInput<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     /// Rendered body of each page, by [`PageId`].
-    pub bodies: &'a [Rendered],
+    pub bodies: &'a [std::sync::Arc<Rendered>],
     /// Related pages of each forum, found by the search index.
     pub related: &'a HashMap<PageId, Vec<PageId>>,
     /// Today, for "upcoming" forums.

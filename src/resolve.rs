@@ -7,6 +7,7 @@
 //! many threads at once.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::config::{SiteConfig, TranslationPolicy};
 use crate::diagnostics::{Diagnostic, Pos, suggest};
@@ -19,7 +20,7 @@ pub type PageId = usize;
 pub struct Site {
     pub config: SiteConfig,
     /// Content pages, home pages and section indexes, sorted by (key, lang).
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     /// URL path of each page (`/en/case-studies/food-hub/`), by [`PageId`].
     pub urls: Vec<String>,
     /// key → the page in each language.
@@ -142,7 +143,7 @@ impl Site {
 /// language) of files already reported as broken: pointing at them is not a second mistake.
 pub fn resolve(
     config: SiteConfig,
-    pages: Vec<Page>,
+    pages: Vec<Arc<Page>>,
     unreadable: &HashSet<(String, String)>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -268,7 +269,7 @@ fn page_url(config: &SiteConfig, page: &Page) -> String {
     }
 }
 
-fn check_terms(config: &SiteConfig, pages: &[Page], diags: &mut Vec<Diagnostic>) {
+fn check_terms(config: &SiteConfig, pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
     let unknown = |tax_name: &str, term: &Located<String>, path: &std::path::Path| {
         let tax = config.taxonomy(tax_name)?;
         if tax.term(&term.value).is_some() {
@@ -312,7 +313,7 @@ fn check_terms(config: &SiteConfig, pages: &[Page], diags: &mut Vec<Diagnostic>)
 
 fn check_references(
     config: &SiteConfig,
-    pages: &[Page],
+    pages: &[Arc<Page>],
     by_key: &HashMap<String, BTreeMap<String, PageId>>,
     broken_keys: &HashSet<&str>,
     diags: &mut Vec<Diagnostic>,
@@ -377,7 +378,7 @@ fn check_references(
 
 fn check_translations(
     config: &SiteConfig,
-    pages: &[Page],
+    pages: &[Arc<Page>],
     by_key: &HashMap<String, BTreeMap<String, PageId>>,
     unreadable: &HashSet<(String, String)>,
     diags: &mut Vec<Diagnostic>,
@@ -434,7 +435,7 @@ pub fn language_name(lang: &str) -> &str {
 
 fn check_collisions(
     config: &SiteConfig,
-    pages: &[Page],
+    pages: &[Arc<Page>],
     urls: &[String],
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -576,6 +577,7 @@ title = "Lessons"
             page("case-studies/food-hub", "en", Kind::CaseStudy, None),
             lesson,
         ];
+        let pages = pages.into_iter().map(Arc::new).collect();
         let (_, diags) = resolve(config(), pages, &HashSet::new());
         let errors: Vec<String> = diags
             .iter()
@@ -602,6 +604,7 @@ title = "Lessons"
             page("case-studies/a", "en", Kind::CaseStudy, Some("same")),
             page("case-studies/b", "en", Kind::CaseStudy, Some("same")),
         ];
+        let pages = pages.into_iter().map(Arc::new).collect();
         let (_, diags) = resolve(config(), pages, &HashSet::new());
         assert!(diags.iter().any(|d| {
             d.is_error()
