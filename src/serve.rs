@@ -182,7 +182,12 @@ fn rebuild(
             && files
                 .iter()
                 .filter(|(path, _)| page(path))
-                .all(|(path, bytes)| l.files.get(path).is_some_and(|old| old[..] == bytes[..]))
+                .all(|(path, bytes)| {
+                    // Reused pages are the very same bytes: compare pointers before contents.
+                    l.files
+                        .get(path)
+                        .is_some_and(|old| Arc::ptr_eq(old, bytes) || old[..] == bytes[..])
+                })
     });
     let copies: HashMap<String, PathBuf> = outcome
         .copies
