@@ -79,18 +79,32 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: {severity}: {}",
-            display_path(&self.path),
+            printable(&display_path(&self.path)),
             self.line,
             self.col,
-            self.message
+            printable(&self.message)
         )?;
         if let Some(value) = &self.value {
-            write!(f, "\n  value: {value}")?;
+            write!(f, "\n  value: {}", printable(value))?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", printable(help))?;
         }
         Ok(())
+    }
+}
+
+/// Text from files shown in a terminal: control characters (a line break that would forge
+/// a diagnostic line, an escape sequence that would recolour or clear the screen) are
+/// written as `\u{…}` escapes.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
     }
 }
 

@@ -141,9 +141,19 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
                 title,
                 id,
             }),
-            Event::Start(Tag::Heading { .. }) => {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
                 heading_starts.push((events.len(), at(range.start)));
-                event
+                // `{#id .class}` is kept; other `{key=value}` attributes could carry an
+                // event handler past the sanitizer, which only runs on raw HTML.
+                let classes = classes.into_iter().filter(|c| c.chars().all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_')).collect();
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs: Vec::new(),
+                })
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 code_depth += 1;
