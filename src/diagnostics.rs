@@ -100,7 +100,13 @@ impl fmt::Display for Diagnostic {
 fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     if s.chars().any(char::is_control) {
         s.chars()
-            .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
             .collect::<String>()
             .into()
     } else {

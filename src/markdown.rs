@@ -147,7 +147,13 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
                 heading_starts.push((events.len(), at(range.start)));
                 // `{#id .class}` is kept; other `{key=value}` attributes could carry an
                 // event handler past the sanitizer, which only runs on raw HTML.
-                let classes = classes.into_iter().filter(|c| c.chars().all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_')).collect();
+                let classes = classes
+                    .into_iter()
+                    .filter(|c| {
+                        c.chars()
+                            .all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_')
+                    })
+                    .collect();
                 Event::Start(Tag::Heading {
                     level,
                     id,
