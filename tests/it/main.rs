@@ -18,6 +18,7 @@ mod packet;
 mod scaffold;
 mod scan;
 mod search_parity;
+mod seeds;
 mod serve;
 mod translations;
 mod watch;
