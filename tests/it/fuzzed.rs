@@ -1,5 +1,5 @@
-//! Regressions found by fuzzing (`fuzz/`, see its README): each test is named after what
-//! the input broke, and runs the real binary on the smallest input that broke it.
+//! Regressions found while fuzzing (`fuzz/`, see its README): each test is named after what
+//! the input broke, and runs the real binary on a small input that broke it.
 
 use crate::harness::{TestSite, errors};
 
@@ -26,7 +26,8 @@ title = "Forums"
 }
 
 /// The "keep only the date part" help cut the value at byte 10, inside a character when
-/// the value starts with wide spaces (U+3000 is three bytes): a panic (exit 101).
+/// the value starts with wide spaces (U+3000 is three bytes): a panic (exit 101). Found
+/// reading the code the front-matter target exercises, before its first run.
 #[test]
 fn date_given_as_a_datetime_after_wide_spaces_is_a_diagnostic_not_a_panic() {
     let site = site_with(
