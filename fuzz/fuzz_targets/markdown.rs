@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use libfuzzer_sys::fuzz_target;
 use passerelle::model::{Page, Role};
@@ -99,13 +99,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for fixed in SITES.iter() {
-        let mut pages = fixed.pages.clone();
+        let mut pages: Vec<Arc<Page>> = fixed.pages.iter().cloned().map(Arc::new).collect();
         for lang in ["en", "fr"] {
             let mut p = fixed.fuzz.clone();
             p.lang = lang.to_string();
             p.body = body.to_string();
             p.body_line = 6;
-            pages.push(p);
+            pages.push(Arc::new(p));
         }
         let (site, _) = resolve::resolve(fixed.config.clone(), pages, &HashSet::new());
         for lang in ["en", "fr"] {
