@@ -21,8 +21,9 @@ use crate::resolve::Site;
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
-    /// The text a reader sees, for search and related content.
-    pub text: String,
+    /// The text a reader sees, for search and related content. Shared with the search
+    /// document, which would otherwise copy every body.
+    pub text: std::sync::Arc<str>,
     pub headings: Vec<Heading>,
     /// Keys named by `@/` links, so a later build can tell whether their targets moved.
     pub links: Vec<String>,
@@ -191,6 +192,8 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
     if policy == RawHtml::Sanitize && has_raw_html {
         html = SANITIZER.clean(&html).to_string();
     }
+    // Every page's HTML is held until the templates run: no spare capacity.
+    html.shrink_to_fit();
     links.sort();
     links.dedup();
     diags.extend(linter.finish());
@@ -198,7 +201,7 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
     (
         Rendered {
             html,
-            text,
+            text: text.into(),
             headings,
             links,
             fingerprint,

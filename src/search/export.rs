@@ -270,76 +270,76 @@ fn export_lang(
         .map(|(i, t)| (t.as_str(), i as u64))
         .collect();
 
-    // Postings of every term in every field, live documents only, by local id.
-    let postings: Vec<[Vec<Posting>; 3]> = terms
+    // Postings of every term in every field, live documents only, by local id,
+    // serialised as soon as they are read: the decoded lists of all terms at once would
+    // take several times the memory of the files.
+    let encoded: Vec<(Vec<u8>, Vec<u8>, u64)> = terms
         .par_iter()
-        .map(|term| -> anyhow::Result<[Vec<Posting>; 3]> {
-            let mut per_field: [Vec<Posting>; 3] = Default::default();
-            for (i, field) in fields.iter().enumerate() {
-                let t = Term::from_field_text(*field, term);
+        .map(|term| -> anyhow::Result<(Vec<u8>, Vec<u8>, u64)> {
+            let mut t = Vec::new();
+            let mut p = Vec::new();
+            let mut weight = 0u64;
+            let mut list: Vec<Posting> = Vec::new();
+            for field in &fields {
+                list.clear();
+                let term = Term::from_field_text(*field, term);
                 for (s, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
                     let inverted = segment.inverted_index(*field)?;
-                    let Some(mut p) =
-                        inverted.read_postings(&t, IndexRecordOption::WithFreqsAndPositions)?
+                    let Some(mut postings) =
+                        inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?
                     else {
                         continue;
                     };
                     let alive = segment.alive_bitset();
-                    while p.doc() != TERMINATED {
-                        let doc = p.doc();
+                    while postings.doc() != TERMINATED {
+                        let doc = postings.doc();
                         if alive.is_none_or(|a| a.is_alive(doc)) {
                             let mut positions = Vec::new();
-                            tantivy::postings::Postings::positions(&mut p, &mut positions);
+                            tantivy::postings::Postings::positions(&mut postings, &mut positions);
                             if let Some(&d) = local.get(&DocAddress::new(s as u32, doc)) {
-                                per_field[i].push(Posting { doc: d, positions });
+                                list.push(Posting { doc: d, positions });
                             }
                         }
-                        p.advance();
+                        postings.advance();
                     }
                 }
-                per_field[i].sort_by_key(|p| p.doc);
-            }
-            Ok(per_field)
-        })
-        .collect::<anyhow::Result<_>>()?;
-
-    let mut term_items = Vec::with_capacity(terms.len());
-    let mut pos_items = Vec::with_capacity(terms.len());
-    for per_field in &postings {
-        let mut t = Vec::new();
-        let mut p = Vec::new();
-        for list in per_field {
-            varint(&mut t, list.len() as u64);
-            let mut prev = 0u32;
-            for (j, posting) in list.iter().enumerate() {
-                let delta = if j == 0 {
-                    posting.doc
-                } else {
-                    posting.doc - prev
-                };
-                varint(&mut t, u64::from(delta));
-                prev = posting.doc;
-            }
-            for posting in list {
-                varint(&mut t, posting.positions.len() as u64);
-                let mut last = 0u32;
-                for (k, pos) in posting.positions.iter().enumerate() {
-                    varint(&mut p, u64::from(if k == 0 { *pos } else { pos - last }));
-                    last = *pos;
+                list.sort_by_key(|p| p.doc);
+                weight += list.len() as u64;
+                varint(&mut t, list.len() as u64);
+                let mut prev = 0u32;
+                for (j, posting) in list.iter().enumerate() {
+                    let delta = if j == 0 {
+                        posting.doc
+                    } else {
+                        posting.doc - prev
+                    };
+                    varint(&mut t, u64::from(delta));
+                    prev = posting.doc;
+                }
+                for posting in &list {
+                    varint(&mut t, posting.positions.len() as u64);
+                    let mut last = 0u32;
+                    for (k, pos) in posting.positions.iter().enumerate() {
+                        varint(&mut p, u64::from(if k == 0 { *pos } else { pos - last }));
+                        last = *pos;
+                    }
                 }
             }
-        }
+            // Length first, so the browser can skip to one term without the others' tfs.
+            let mut block = Vec::with_capacity(p.len() + 4);
+            varint(&mut block, p.len() as u64);
+            block.extend_from_slice(&p);
+            Ok((t, block, weight))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let mut term_items = Vec::with_capacity(terms.len());
+    let mut pos_items = Vec::with_capacity(terms.len());
+    let mut weights = Vec::with_capacity(terms.len());
+    for (t, block, weight) in encoded {
         term_items.push(t);
-        // Length first, so the browser can skip to one term without the others' tfs.
-        let mut block = Vec::with_capacity(p.len() + 4);
-        varint(&mut block, p.len() as u64);
-        block.extend_from_slice(&p);
         pos_items.push(block);
+        weights.push(weight);
     }
-    let weights: Vec<u64> = postings
-        .iter()
-        .map(|pf| pf.iter().map(|l| l.len() as u64).sum())
-        .collect();
 
     // Dictionary entries, front-coded within a shard.
     let mut dict_shards: Vec<Vec<u8>> = Vec::new();

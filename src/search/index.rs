@@ -21,18 +21,17 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::Bm25StatisticsProvider;
+use tantivy::schema::document::{Document, ReferenceValue, ReferenceValueLeaf, Value};
 use tantivy::schema::{
-    FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    FAST, Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions,
 };
-use tantivy::{
-    DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
-    Term,
-};
+use tantivy::{DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 
 use super::IndexDoc;
 use super::analysis::{
@@ -201,33 +200,86 @@ pub fn doc_facets(doc: &IndexDoc) -> Vec<(String, String)> {
     facets
 }
 
-fn to_tantivy(fields: &Fields, doc: &IndexDoc, l: usize, hash: u64) -> TantivyDocument {
-    let mut d = TantivyDocument::new();
-    d.add_text(fields.id, doc_id(&doc.lang, &doc.key));
-    d.add_u64(fields.hash, hash);
-    d.add_text(fields.key, &doc.key);
-    d.add_text(fields.lang, &doc.lang);
-    d.add_text(fields.kind, &doc.kind);
-    d.add_text(fields.url, &doc.url);
-    d.add_text(fields.title, &doc.title);
-    d.add_text(fields.summary, &doc.summary);
-    d.add_text(fields.date, &doc.date);
-    d.add_text(
-        fields.order,
-        format!("{}\u{0}{}\u{0}{}", doc.url, doc.lang, doc.key),
-    );
+/// A page as tantivy indexes it. The body is shared with its [`IndexDoc`], not copied:
+/// tantivy queues up to 10,000 documents ahead of its indexing threads, and a
+/// `TantivyDocument` would hold every body of the site twice more (its text field and its
+/// keys field) while they wait.
+struct PageDocument(Vec<(Field, Piece)>);
+
+#[derive(Debug)]
+enum Piece {
+    Shared(Arc<str>),
+    Owned(String),
+    U64(u64),
+    Facet(Facet),
+}
+
+/// What tantivy reads from a [`Piece`].
+#[derive(Debug, Clone, Copy)]
+struct PieceValue<'a>(&'a Piece);
+
+impl<'a> Value<'a> for PieceValue<'a> {
+    type ArrayIter = std::iter::Empty<Self>;
+    type ObjectIter = std::iter::Empty<(&'a str, Self)>;
+
+    fn as_value(&self) -> ReferenceValue<'a, Self> {
+        ReferenceValue::Leaf(match self.0 {
+            Piece::Shared(text) => ReferenceValueLeaf::Str(text),
+            Piece::Owned(text) => ReferenceValueLeaf::Str(text),
+            Piece::U64(n) => ReferenceValueLeaf::U64(*n),
+            Piece::Facet(facet) => ReferenceValueLeaf::Facet(facet.encoded_str()),
+        })
+    }
+}
+
+type PieceIter<'a> = std::iter::Map<
+    std::slice::Iter<'a, (Field, Piece)>,
+    fn(&'a (Field, Piece)) -> (Field, PieceValue<'a>),
+>;
+
+impl Document for PageDocument {
+    type Value<'a> = PieceValue<'a>;
+    type FieldsValuesIter<'a> = PieceIter<'a>;
+
+    fn iter_fields_and_values(&self) -> PieceIter<'_> {
+        fn pair(entry: &(Field, Piece)) -> (Field, PieceValue<'_>) {
+            (entry.0, PieceValue(&entry.1))
+        }
+        self.0.iter().map(pair)
+    }
+}
+
+fn to_tantivy(fields: &Fields, doc: &IndexDoc, l: usize, hash: u64) -> PageDocument {
+    let owned = |field: Field, text: &str| (field, Piece::Owned(text.to_string()));
+    let mut d = vec![
+        (fields.id, Piece::Owned(doc_id(&doc.lang, &doc.key))),
+        (fields.hash, Piece::U64(hash)),
+        owned(fields.key, &doc.key),
+        owned(fields.lang, &doc.lang),
+        owned(fields.kind, &doc.kind),
+        owned(fields.url, &doc.url),
+        owned(fields.title, &doc.title),
+        owned(fields.summary, &doc.summary),
+        owned(fields.date, &doc.date),
+        (
+            fields.order,
+            Piece::Owned(format!("{}\u{0}{}\u{0}{}", doc.url, doc.lang, doc.key)),
+        ),
+    ];
     for (taxonomy, term) in doc_facets(doc) {
-        d.add_facet(
+        d.push((
             fields.facets,
-            tantivy::schema::Facet::from_path([taxonomy, term]),
-        );
+            Piece::Facet(Facet::from_path([taxonomy, term])),
+        ));
     }
-    let texts = [&doc.title, &doc.summary, &doc.body];
-    for (field, text) in fields.text[l].iter().zip(texts) {
-        d.add_text(*field, text);
-        d.add_text(fields.keys[l], text);
+    let [title, summary, body] = fields.text[l];
+    for (field, text) in [(title, &doc.title), (summary, &doc.summary)] {
+        d.push(owned(field, text));
+        d.push(owned(fields.keys[l], text));
     }
-    d
+    d.push((body, Piece::Shared(doc.body.clone())));
+    d.push((fields.keys[l], Piece::Shared(doc.body.clone())));
+    PageDocument(d)
 }
 
 /// Opens the index in `dir`, creating it (or recreating it, if written by another
@@ -354,7 +406,7 @@ pub fn sync_docs(index: &Index, docs: &[IndexDoc]) -> anyhow::Result<(usize, usi
         .min(4);
     // 32 MB per indexing thread: enough for large segments on 10,000 pages, while the
     // whole build stays within a few hundred MB (the site is in memory at this point).
-    let mut writer: IndexWriter =
+    let mut writer: IndexWriter<PageDocument> =
         index.writer_with_num_threads(threads, WRITER_MEMORY_PER_THREAD * threads)?;
     for id in &to_delete {
         writer.delete_term(Term::from_field_text(fields.id, id));

@@ -41,8 +41,9 @@ pub struct IndexDoc {
     pub url: String,
     pub title: String,
     pub summary: String,
-    /// Plain text of the rendered body (no markup).
-    pub body: String,
+    /// Plain text of the rendered body (no markup). Shared: the index queues documents
+    /// without copying it.
+    pub body: std::sync::Arc<str>,
     /// `2024-03-12`.
     pub date: String,
     /// (taxonomy, term id), e.g. `("cities", "toronto")`. `kind` and `lang` are added

@@ -21,7 +21,7 @@ fn doc(
         url: format!("/{lang}/{section}/{slug}/"),
         title: title.to_string(),
         summary: summary.to_string(),
-        body: body.to_string(),
+        body: body.into(),
         date: "2024-03-12".to_string(),
         facets: cities
             .iter()
@@ -236,7 +236,7 @@ fn incremental_sync_equals_fresh() {
     let first = site();
     let mut second = site();
     second.retain(|d| d.key != "lessons/trust" || d.lang != "en");
-    second[0].body.push_str(" Vaccination and refugees again.");
+    second[0].body = format!("{} Vaccination and refugees again.", second[0].body).into();
     second.push(doc(
         "pages/about",
         "en",

@@ -133,7 +133,7 @@ pub fn corpus_docs(site: &Path) -> Vec<IndexDoc> {
                 url: format!("/{lang}/{section_slug}/{slug}/"),
                 title: unquote(fields.get("title").unwrap_or(&"")),
                 summary: unquote(fields.get("summary").unwrap_or(&"")),
-                body: strip_markup(body),
+                body: strip_markup(body).into(),
                 date: fields.get("date").map_or(String::new(), |d| unquote(d)),
                 facets,
             });
@@ -509,7 +509,7 @@ fn search_bench() {
     let _ = SearchIndex::sync(&dir, &docs).unwrap();
     let noop = t.elapsed().as_secs_f64();
     let mut changed = docs.clone();
-    changed[7].body.push_str(" An edit.");
+    changed[7].body = format!("{} An edit.", changed[7].body).into();
     changed.pop();
     let t = Instant::now();
     let _ = SearchIndex::sync(&dir, &changed).unwrap();
