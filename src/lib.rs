@@ -70,6 +70,9 @@ pub struct BuildOutcome {
     pub timings: Vec<(&'static str, Duration, Option<u64>)>,
     /// Files of the site's `static/` folder: (source on disk, path in the output).
     pub copies: Vec<(PathBuf, String)>,
+    /// Set by the fast way of [`Project::build_after`]: `files` then holds only the files
+    /// that differ from the previous outcome's (none was added or removed).
+    pub patch: bool,
 }
 
 impl BuildOutcome {
@@ -135,6 +138,28 @@ pub struct Project {
     /// The last build reused search outputs that may be out of date.
     pub search_stale: bool,
     search_outputs: Option<SearchOutputs>,
+    /// The last good build, kept so an edit of page bodies can patch it
+    /// ([`Project::build_after`]). Taken (left `None`) by any build that fails.
+    last: Option<LastBuild>,
+}
+
+/// What a good build made and read, for [`Project::build_after`].
+struct LastBuild {
+    site: resolve::Site,
+    theme: theme::Theme,
+    today: model::Date,
+    bodies: Vec<std::sync::Arc<markdown::Rendered>>,
+    related: HashMap<resolve::PageId, Vec<resolve::PageId>>,
+    files: Vec<OutputFile>,
+    /// Output path → position in `files`.
+    file_index: HashMap<String, usize>,
+    copies: Vec<(PathBuf, String)>,
+    /// Every diagnostic but those of the Markdown stage, which are by page in `page_diags`.
+    other_diags: Vec<Diagnostic>,
+    page_diags: Vec<Vec<Diagnostic>>,
+    /// Source path → page.
+    by_path: HashMap<PathBuf, resolve::PageId>,
+    pages: usize,
 }
 
 /// What the search stages produced, kept by key so a later build can reuse it.
@@ -157,6 +182,7 @@ impl Project {
             defer_search: false,
             search_stale: false,
             search_outputs: None,
+            last: None,
         }
     }
 
@@ -173,6 +199,7 @@ impl Project {
     }
 
     pub fn build(&mut self) -> anyhow::Result<BuildOutcome> {
+        self.last = None;
         let mut clock = Stopwatch::new();
         let mut outcome = BuildOutcome::default();
         let opts = &self.opts;
@@ -228,6 +255,7 @@ impl Project {
                 (std::sync::Arc::new(body), d)
             })
             .collect();
+        let markdown_diags = diags.len();
         let mut bodies = Vec::with_capacity(rendered.len());
         let mut cache = HashMap::with_capacity(if self.incremental { rendered.len() } else { 0 });
         for (p, (body, mut d)) in site.pages.iter().zip(rendered) {
@@ -240,6 +268,7 @@ impl Project {
             bodies.push(body);
         }
         self.bodies = cache;
+        let markdown_diags = markdown_diags..diags.len();
         if !self.incremental {
             // Nothing reads the Markdown sources after this stage; a one-shot build frees
             // them (a tenth of the peak memory on a large site).
@@ -359,9 +388,147 @@ impl Project {
             clock.lap("write");
             outcome.output_dir = Some(output_dir);
         }
+        if self.incremental && !opts.write {
+            let mut other_diags = diags[..markdown_diags.start].to_vec();
+            other_diags.extend_from_slice(&diags[markdown_diags.end..]);
+            let page_diags = site
+                .pages
+                .iter()
+                .map(|p| {
+                    self.bodies
+                        .get(&(p.key.clone(), p.lang.clone()))
+                        .map(|(_, d)| d.clone())
+                        .unwrap_or_default()
+                })
+                .collect();
+            self.last = Some(LastBuild {
+                by_path: site
+                    .pages
+                    .iter()
+                    .enumerate()
+                    .map(|(id, p)| (p.path.clone(), id))
+                    .collect(),
+                site,
+                theme,
+                today,
+                bodies,
+                related,
+                file_index: files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.path.clone(), i))
+                    .collect(),
+                files: files.clone(),
+                copies: copies.clone(),
+                other_diags,
+                page_diags,
+                pages: outcome.pages,
+            });
+        }
         outcome.copies = copies;
         outcome.files = files;
         Ok(finish(outcome, diags, clock))
+    }
+
+    /// Builds again after the files at `changed` (absolute paths, as the watcher reports
+    /// them) changed. When they are pages whose front matter is as before — the usual
+    /// edit of a text — only the outputs that read them are made again, from the last
+    /// build; anything else is a full (incremental) build. The result is the same either
+    /// way; the search index, which the fast way leaves behind, is then marked stale.
+    pub fn build_after(&mut self, changed: &[PathBuf]) -> anyhow::Result<BuildOutcome> {
+        match self.patch(changed) {
+            Some(outcome) => Ok(outcome),
+            None => self.build(),
+        }
+    }
+
+    /// The fast way of [`Project::build_after`]; `None` when it does not apply. Every
+    /// cache it touches stays valid for the full build that then follows.
+    fn patch(&mut self, changed: &[PathBuf]) -> Option<BuildOutcome> {
+        let mut last = self.last.take()?;
+        if !self.incremental || self.opts.write || model::Date::today() != last.today {
+            return None;
+        }
+        let mut clock = Stopwatch::new();
+        let root = self.opts.root.canonicalize().ok()?;
+        let mut edited: Vec<(resolve::PageId, std::sync::Arc<model::Page>)> = Vec::new();
+        for path in changed {
+            let rel = path.strip_prefix(&root).ok()?;
+            let markdown =
+                rel.starts_with(load::CONTENT_DIR) && rel.extension().is_some_and(|e| e == "md");
+            if !markdown {
+                if path.exists() {
+                    // site.toml, a template, a static file, a folder…
+                    return None;
+                }
+                // An editor's temporary file, already gone.
+                continue;
+            }
+            let id = *last.by_path.get(rel)?;
+            let page = self
+                .load_cache
+                .reread(&self.opts.root, rel, &last.site.config)?;
+            edited.push((id, page));
+        }
+        if edited.is_empty() {
+            return None;
+        }
+        for (id, page) in &edited {
+            last.site.pages[*id] = std::sync::Arc::clone(page);
+        }
+        clock.lap("load + front matter");
+
+        let site = &last.site;
+        let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = edited
+            .par_iter()
+            .map(|(id, _)| markdown::render(&site.pages[*id], site))
+            .collect();
+        for ((id, page), (body, d)) in edited.iter().zip(rendered) {
+            if d.iter().any(Diagnostic::is_error) {
+                return None;
+            }
+            let body = std::sync::Arc::new(body);
+            last.bodies[*id] = std::sync::Arc::clone(&body);
+            last.page_diags[*id].clone_from(&d);
+            self.bodies
+                .insert((page.key.clone(), page.lang.clone()), (body, d));
+        }
+        clock.lap("markdown");
+
+        let ids: Vec<resolve::PageId> = edited.iter().map(|(id, _)| *id).collect();
+        let input = render::RenderInput {
+            site: &last.site,
+            theme: &last.theme,
+            bodies: &last.bodies,
+            related: &last.related,
+            today: last.today,
+            base: self.base,
+        };
+        let (files, problems, rendered) =
+            render::render_changed(&input, &mut self.render_cache, &ids);
+        if !problems.is_empty() {
+            // The full build reports them.
+            return None;
+        }
+        for file in &files {
+            let at = *last.file_index.get(&file.path)?;
+            last.files[at] = file.clone();
+        }
+        self.rendered = rendered;
+        clock.lap("templates");
+
+        let mut diags = last.other_diags.clone();
+        diags.extend(last.page_diags.iter().flatten().cloned());
+        let outcome = BuildOutcome {
+            pages: last.pages,
+            files,
+            patch: true,
+            copies: last.copies.clone(),
+            ..BuildOutcome::default()
+        };
+        self.search_stale = self.opts.index;
+        self.last = Some(last);
+        Some(finish(outcome, diags, clock))
     }
 }
 

@@ -56,6 +56,40 @@ impl LoadCache {
     pub fn clear(&mut self) {
         self.files.clear();
     }
+
+    /// Reads again the file at `rel` (relative to `root`) after an edit that may have
+    /// changed only its body. When it is still a page with the same name, front matter and
+    /// problems as the cached one, the cache takes the new version and returns it; `None`
+    /// otherwise (a full load must follow).
+    pub fn reread(&mut self, root: &Path, rel: &Path, config: &SiteConfig) -> Option<Arc<Page>> {
+        let cached = self.files.get(rel)?;
+        let old = cached.page.as_ref()?;
+        // Stamped before reading: a write racing with the read leaves a stale stamp, which
+        // only makes the next full load read the file again.
+        let meta = std::fs::metadata(root.join(rel)).ok()?;
+        let stamp = Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        };
+        let found = name_file(rel, config).ok()?;
+        let (page, diags) = read_page(root, found, config);
+        let page = page?;
+        let same_outline = page.key == old.key
+            && page.lang == old.lang
+            && page.role == old.role
+            && page.outline_hash == old.outline_hash
+            && page.fm == old.fm
+            && page.body_line == old.body_line
+            && diags == cached.diags;
+        if !same_outline {
+            return None;
+        }
+        let page = Arc::new(page);
+        let entry = self.files.get_mut(rel)?;
+        entry.stamp = stamp;
+        entry.page = Some(Arc::clone(&page));
+        Some(page)
+    }
 }
 
 /// The pages of the site, and the (key, language) of files that exist but could not be read:
@@ -337,6 +371,10 @@ fn read_page(root: &Path, f: Found, config: &SiteConfig) -> (Option<Page>, Vec<D
     let source_hash = crate::model::stable_hash(text.as_bytes());
     let (parsed, diags) = frontmatter::parse(&text, &f.path, &f.role, config);
     let page = parsed.map(|p| Page {
+        // The body is the end of the text; what comes before it is the front matter.
+        outline_hash: crate::model::stable_hash(
+            &text.as_bytes()[..text.len().saturating_sub(p.body.len())],
+        ),
         key: f.key,
         lang: f.lang,
         role: f.role,

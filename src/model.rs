@@ -395,6 +395,9 @@ pub struct Page {
     /// Hash of the whole source text (FNV-1a, stable across versions and machines): its
     /// first [`REVISION_LEN`] hex digits are the page's revision, which translations record.
     pub source_hash: u64,
+    /// Hash of the front matter's text: all that cards and listings show of the page, so
+    /// they are made again when it changes, not when only the body does.
+    pub outline_hash: u64,
 }
 
 /// Hex digits of a revision (`translation_of: 1a2b3c4d5e`).

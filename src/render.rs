@@ -34,10 +34,18 @@ pub struct RenderInput<'a> {
     pub base: u64,
 }
 
-/// Files rendered by a previous build, with the fingerprint of what each was made from.
+/// Files rendered by a previous build, with the fingerprint of what each was made from,
+/// and which outputs read which page (for [`render_changed`]).
 #[derive(Default)]
 pub struct RenderCache {
     outputs: HashMap<String, (u64, OutputFile)>,
+    /// The theme's templates, parsed once (the cache is dropped when the theme changes).
+    tera: Option<Tera>,
+    /// The outputs of the build that filled the cache.
+    jobs: Vec<Job>,
+    /// By [`PageId`] of that build: the indexes in `jobs` of the outputs whose fingerprint
+    /// read the page's source or rendered body.
+    readers: Vec<Vec<u32>>,
 }
 
 /// Renders every HTML page; a page whose inputs did not change since the build that
@@ -49,19 +57,30 @@ pub fn render_site(
     sink: Option<&crate::output::Staging>,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>, usize) {
     let mut diags = Vec::new();
-    let tera = match build_tera(input.theme) {
-        Ok(t) => t,
-        Err(d) => return (Vec::new(), d, 0),
+    let tera = match cache.as_ref().and_then(|c| c.tera.clone()) {
+        Some(t) => t,
+        None => match build_tera(input.theme) {
+            Ok(t) => t,
+            Err(d) => return (Vec::new(), d, 0),
+        },
     };
     let r = Renderer::new(input, tera);
     let jobs = r.jobs();
     let empty = HashMap::new();
     let previous = cache.as_ref().map_or(&empty, |c| &c.outputs);
     let keep = cache.is_some();
-    let results: Vec<(String, u64, Result<OutputFile, Diagnostic>, bool)> = jobs
+    type JobResult = (
+        String,
+        u64,
+        Vec<PageId>,
+        Result<OutputFile, Diagnostic>,
+        bool,
+    );
+    let results: Vec<JobResult> = jobs
         .par_iter()
         .map(|job| {
-            let (key, fp) = r.fingerprint(job);
+            let mut reads = Vec::new();
+            let (key, fp) = r.fingerprint(job, &mut reads);
             if let Some((old, file)) = previous.get(&key)
                 && *old == fp
             {
@@ -74,7 +93,7 @@ pub fn render_site(
                     )),
                     _ => Ok(file.clone()),
                 };
-                return (key, fp, out, false);
+                return (key, fp, reads, out, false);
             }
             let out = r.run(job).and_then(|file| match sink {
                 // Written at once; a one-shot build then forgets the bytes.
@@ -89,14 +108,23 @@ pub fn render_site(
                 },
                 None => Ok(file),
             });
-            (key, fp, out, true)
+            (key, fp, reads, out, true)
         })
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut outputs = HashMap::with_capacity(if keep { results.len() } else { 0 });
+    let mut readers: Vec<Vec<u32>> =
+        vec![Vec::new(); if keep { input.site.pages.len() } else { 0 }];
     let mut rendered = 0;
-    for (key, fp, res, fresh) in results {
+    for (j, (key, fp, reads, res, fresh)) in results.into_iter().enumerate() {
         rendered += usize::from(fresh);
+        if keep {
+            for id in reads {
+                if readers[id].last() != Some(&(j as u32)) {
+                    readers[id].push(j as u32);
+                }
+            }
+        }
         match res {
             Ok(f) => {
                 if keep {
@@ -109,6 +137,56 @@ pub fn render_site(
     }
     if let Some(cache) = cache.as_mut() {
         cache.outputs = outputs;
+        cache.readers = readers;
+        cache.tera = Some(r.tera);
+        cache.jobs = jobs;
+    }
+    (files, diags, rendered)
+}
+
+/// After an edit that changed only the bodies of `changed` pages (their front matter, and
+/// so the site's structure, are as in the build that filled `cache`): renders again the
+/// outputs that read those pages, and only them. Returns the files that differ from the
+/// cached ones, the problems of the outputs looked at, and how many were rendered.
+pub fn render_changed(
+    input: &RenderInput,
+    cache: &mut RenderCache,
+    changed: &[PageId],
+) -> (Vec<OutputFile>, Vec<Diagnostic>, usize) {
+    let Some(tera) = cache.tera.clone() else {
+        return (Vec::new(), Vec::new(), 0);
+    };
+    let r = Renderer::new(input, tera);
+    let mut affected: Vec<u32> = changed
+        .iter()
+        .flat_map(|&id| cache.readers.get(id).into_iter().flatten().copied())
+        .collect();
+    affected.sort_unstable();
+    affected.dedup();
+    let jobs = &cache.jobs;
+    let outputs = &cache.outputs;
+    let results: Vec<(String, u64, Result<OutputFile, Diagnostic>)> = affected
+        .par_iter()
+        .filter_map(|&j| {
+            let job = &jobs[j as usize];
+            let (key, fp) = r.fingerprint(job, &mut Vec::new());
+            if outputs.get(&key).is_some_and(|(old, _)| *old == fp) {
+                return None;
+            }
+            Some((key, fp, r.run(job)))
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let rendered = results.len();
+    for (key, fp, res) in results {
+        match res {
+            Ok(f) => {
+                cache.outputs.insert(key, (fp, f.clone()));
+                files.push(f);
+            }
+            Err(d) => diags.push(d),
+        }
     }
     (files, diags, rendered)
 }
@@ -355,14 +433,17 @@ impl<'a> Renderer<'a> {
 
     /// The output path of `job` and a hash of everything it reads. Whatever a template can
     /// show must be covered here, or an incremental build would differ from a clean one
-    /// (the `incremental` tests compare them byte for byte).
-    fn fingerprint(&self, job: &Job) -> (String, u64) {
+    /// (the `incremental` tests compare them byte for byte). The pages whose revision or
+    /// rendered body it read are added to `reads`: [`render_changed`] relies on them.
+    fn fingerprint(&self, job: &Job, reads: &mut Vec<PageId>) -> (String, u64) {
         let site = self.site;
         let mut h = DefaultHasher::new();
         self.input.base.hash(&mut h);
         self.calendars.hash(&mut h);
+        // A card shows the front matter only (see `link`), so an edit of a page's body
+        // does not make every listing of the page again.
         let card = |h: &mut DefaultHasher, id: PageId| {
-            site.pages[id].source_hash.hash(h);
+            site.pages[id].outline_hash.hash(h);
             site.urls[id].hash(h);
         };
         let section_ids = |section: &str, lang: &str| -> &[PageId] {
@@ -378,6 +459,7 @@ impl<'a> Renderer<'a> {
                 if let Some(id) = site.page("", lang) {
                     card(&mut h, id);
                     self.input.bodies[id].fingerprint.hash(&mut h);
+                    reads.push(id);
                 }
                 for s in &site.config.sections {
                     if let Some(id) = site.page(&s.name, lang) {
@@ -401,6 +483,7 @@ impl<'a> Renderer<'a> {
                 if let Some(id) = site.page(section, lang) {
                     card(&mut h, id);
                     self.input.bodies[id].fingerprint.hash(&mut h);
+                    reads.push(id);
                 }
                 for l in &site.config.languages {
                     section_ids(section, l).len().hash(&mut h);
@@ -455,9 +538,11 @@ impl<'a> Renderer<'a> {
                 packet.hash(&mut h);
                 card(&mut h, *id);
                 self.input.bodies[*id].fingerprint.hash(&mut h);
+                reads.push(*id);
                 for (l, tid) in site.translations(&p.key) {
                     // The source's revision decides whether this translation is stale.
                     (l, &site.urls[tid], site.pages[tid].source_hash).hash(&mut h);
+                    reads.push(tid);
                 }
                 let f = &p.fm.fields;
                 for k in f.evidence.iter().chain(&f.cases) {

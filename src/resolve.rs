@@ -530,6 +530,7 @@ mod tests {
             body: String::new(),
             body_line: 1,
             source_hash: 0,
+            outline_hash: 0,
         }
     }
 

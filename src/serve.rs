@@ -62,7 +62,7 @@ pub fn serve(opts: &ServeOptions, log: &mut dyn Write) -> Result<()> {
     });
     let live = Arc::new(RwLock::new(Live::default()));
     let clients: Clients = Arc::new(Mutex::new(Vec::new()));
-    rebuild(&mut project, &live, &clients, log)?;
+    rebuild(&mut project, &live, &clients, log, None)?;
     let _ = writeln!(log, "serving the site at http://{addr}/ (Ctrl-C to stop)");
 
     let server = Arc::new(server);
@@ -87,7 +87,7 @@ pub fn serve(opts: &ServeOptions, log: &mut dyn Write) -> Result<()> {
         // index, related pages and static search form, with a second reload only if they
         // changed a page.
         project.defer_search = true;
-        rebuild(&mut project, &live, &clients, log)?;
+        rebuild(&mut project, &live, &clients, log, Some(&changed))?;
         let _ = writeln!(
             log,
             "  pages rebuilt in {:.0} ms",
@@ -95,7 +95,7 @@ pub fn serve(opts: &ServeOptions, log: &mut dyn Write) -> Result<()> {
         );
         if project.search_stale {
             project.defer_search = false;
-            rebuild(&mut project, &live, &clients, log)?;
+            rebuild(&mut project, &live, &clients, log, None)?;
             let _ = writeln!(
                 log,
                 "  search updated in {:.0} ms",
@@ -149,8 +149,12 @@ fn rebuild(
     live: &RwLock<Live>,
     clients: &Clients,
     log: &mut dyn Write,
+    changed: Option<&[PathBuf]>,
 ) -> Result<()> {
-    let outcome = project.build()?;
+    let outcome = match changed {
+        Some(changed) => project.build_after(changed)?,
+        None => project.build()?,
+    };
     let report = diagnostics::report(&outcome.diagnostics);
     let _ = write!(log, "{report}");
     if outcome.has_errors() {
@@ -162,6 +166,24 @@ fn rebuild(
             "errors",
             &serde_json::to_string(&report).unwrap_or_default(),
         );
+        return Ok(());
+    }
+    if outcome.patch {
+        // Only pages changed, and the errors were already cleared: update them in place.
+        let mut changed = false;
+        if let Ok(mut l) = live.write() {
+            for file in outcome.files {
+                changed |= l
+                    .files
+                    .get(&file.path)
+                    .is_none_or(|old| old[..] != file.bytes[..]);
+                l.files.insert(file.path, file.bytes);
+            }
+        }
+        if changed {
+            broadcast(clients, "reload", "{}");
+        }
+        log_build(project, &outcome.timings, outcome.pages, log);
         return Ok(());
     }
     let root = &project.options().root;
@@ -206,8 +228,17 @@ fn rebuild(
     if !unchanged {
         broadcast(clients, "reload", "{}");
     }
-    let stages: Vec<String> = outcome
-        .timings
+    log_build(project, &outcome.timings, outcome.pages, log);
+    Ok(())
+}
+
+fn log_build(
+    project: &Project,
+    timings: &[(&str, std::time::Duration, Option<u64>)],
+    pages: usize,
+    log: &mut dyn Write,
+) {
+    let stages: Vec<String> = timings
         .iter()
         .filter(|(_, d, _)| d.as_millis() > 0)
         .map(|(stage, d, _)| format!("{stage} {} ms", d.as_millis()))
@@ -215,11 +246,10 @@ fn rebuild(
     let _ = writeln!(
         log,
         "built {} pages ({} rendered): {}",
-        outcome.pages,
+        pages,
         project.rendered,
         stages.join(", ")
     );
-    Ok(())
 }
 
 fn broadcast(clients: &Clients, event: &str, data: &str) {

@@ -11,6 +11,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecursiveMode};
 
 /// Folders (and the one file) whose changes trigger a rebuild.
@@ -18,6 +19,10 @@ pub const SOURCES: [&str; 5] = ["site.toml", "content", "static", "templates", "
 
 /// How long the tree must stay quiet before a burst of events counts as one change.
 const QUIET: Duration = Duration::from_millis(30);
+/// Once a file is complete (closed after writing, or renamed into place), the rest of an
+/// editor's save follows within a millisecond or two: a shorter wait, so an edit reaches the
+/// browser sooner.
+const SETTLE: Duration = Duration::from_millis(4);
 /// A change is never held back longer than this, even if events keep coming.
 const MAX_WAIT: Duration = Duration::from_millis(500);
 
@@ -102,22 +107,36 @@ impl SourceWatcher {
     pub fn next_change(&mut self) -> Option<Vec<PathBuf>> {
         let mut changed: Vec<PathBuf> = Vec::new();
         let mut first_at: Option<Instant> = None;
+        let mut complete = false;
         loop {
+            let quiet = if complete { SETTLE } else { QUIET };
             let timeout = match first_at {
                 None => Duration::from_secs(3600),
-                Some(t) => QUIET.min(MAX_WAIT.saturating_sub(t.elapsed())),
+                Some(t) => quiet.min(MAX_WAIT.saturating_sub(t.elapsed())),
             };
             match self.events.recv_timeout(timeout) {
                 Ok(Ok(event)) => {
-                    if matches!(event.kind, EventKind::Access(_)) {
+                    let done = matches!(
+                        event.kind,
+                        EventKind::Access(AccessKind::Close(AccessMode::Write))
+                            | EventKind::Modify(ModifyKind::Name(
+                                RenameMode::To | RenameMode::Both
+                            ))
+                    );
+                    if matches!(event.kind, EventKind::Access(_)) && !done {
                         continue;
                     }
+                    let mut relevant = false;
                     for p in event.paths {
-                        if self.relevant(&p) && !changed.contains(&p) {
-                            changed.push(p);
-                            first_at.get_or_insert_with(Instant::now);
+                        if self.relevant(&p) {
+                            relevant = true;
+                            if !changed.contains(&p) {
+                                changed.push(p);
+                                first_at.get_or_insert_with(Instant::now);
+                            }
                         }
                     }
+                    complete |= done && relevant;
                 }
                 Ok(Err(_)) => {}
                 Err(RecvTimeoutError::Timeout) => {

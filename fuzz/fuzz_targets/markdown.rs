@@ -59,6 +59,7 @@ fn page(key: &str, lang: &str, text: &str, config: &passerelle::config::SiteConf
         body: p.body,
         body_line: p.body_line,
         source_hash: 0,
+        outline_hash: 0,
     }
 }
 

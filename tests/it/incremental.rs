@@ -2,9 +2,13 @@
 //!
 //! Each test builds the good fixture once with a long-lived `Project` (filling its caches),
 //! edits the sources, builds again incrementally, and compares every output file, byte for
-//! byte, with a fresh `Project` building the same files from nothing.
+//! byte, with a fresh `Project` building the same files from nothing. Every scenario runs
+//! twice: rebuilding with `build` (what `watch` does), and with `build_after` told which
+//! files changed, its outcomes applied one after the other (what `serve` does; a body edit
+//! then takes the fast way, which patches the last build).
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use passerelle::{BuildOptions, Project};
 
@@ -18,7 +22,9 @@ fn options(site: &TestSite) -> BuildOptions {
     }
 }
 
-fn files(project: &mut Project) -> BTreeMap<String, Vec<u8>> {
+type Files = BTreeMap<String, Vec<u8>>;
+
+fn files(project: &mut Project) -> Files {
     let outcome = project.build().expect("build runs");
     assert!(!outcome.has_errors(), "{:#?}", outcome.diagnostics);
     outcome
@@ -28,46 +34,127 @@ fn files(project: &mut Project) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Applies `edit` between two builds and checks the second equals a clean build.
-/// Returns how many pages the incremental build rendered, and how many a clean one does.
-fn incremental_equals_clean(edit: impl FnOnce(&TestSite) + 'static) -> (usize, usize) {
-    steps_equal_clean(vec![Box::new(edit)])
+/// Every source file of the site (what the watcher watches), by absolute path.
+fn sources(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.insert(path.clone(), std::fs::read(&path).expect("read source"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for name in passerelle::watch::SOURCES {
+        let path = root.join(name);
+        if path.is_dir() {
+            walk(&path, &mut out);
+        } else if path.is_file() {
+            out.insert(path.clone(), std::fs::read(&path).expect("read source"));
+        }
+    }
+    out
+}
+
+/// What the watcher would report: the paths added, removed or changed.
+fn changed_paths(
+    before: &BTreeMap<PathBuf, Vec<u8>>,
+    after: &BTreeMap<PathBuf, Vec<u8>>,
+) -> Vec<PathBuf> {
+    let mut changed: Vec<PathBuf> = after
+        .iter()
+        .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
+        .map(|(path, _)| path.clone())
+        .collect();
+    changed.extend(before.keys().filter(|p| !after.contains_key(*p)).cloned());
+    changed
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Rebuild {
+    /// `Project::build` after each step.
+    Full,
+    /// `Project::build_after` with the changed paths, outcomes applied like `serve` does.
+    Watcher,
+}
+
+/// How many pages the last incremental build rendered, how many a clean one does, and
+/// whether the last rebuild took the fast way.
+struct Counts {
+    rendered: usize,
+    all: usize,
+    patched: bool,
+}
+
+/// Applies `edit` between two builds and checks the second equals a clean build, both
+/// ways of rebuilding. Returns the counts of each way.
+fn incremental_equals_clean(edit: impl Fn(&TestSite) + Clone + 'static) -> [Counts; 2] {
+    steps_equal_clean(move || -> Vec<Step> { vec![Box::new(edit.clone())] })
 }
 
 type Step = Box<dyn FnOnce(&TestSite)>;
 
 /// Builds after each step (a step may leave errors behind), then compares the last
-/// incremental build with a clean one.
-fn steps_equal_clean(steps: Vec<Step>) -> (usize, usize) {
+/// incremental build with a clean one; once per way of rebuilding.
+fn steps_equal_clean(steps: impl Fn() -> Vec<Step>) -> [Counts; 2] {
+    [
+        steps_equal_clean_by(Rebuild::Full, steps()),
+        steps_equal_clean_by(Rebuild::Watcher, steps()),
+    ]
+}
+
+fn steps_equal_clean_by(rebuild: Rebuild, steps: Vec<Step>) -> Counts {
     let site = TestSite::new("good");
     let mut project = Project::new(options(&site));
-    files(&mut project);
-    let last = steps.len() - 1;
-    for (i, step) in steps.into_iter().enumerate() {
+    let mut served = files(&mut project);
+    let mut patched = false;
+    for step in steps {
+        let before = sources(site.root());
         step(&site);
-        if i < last {
-            project.build().expect("build runs");
+        let changed = changed_paths(&before, &sources(site.root()));
+        let outcome = match rebuild {
+            Rebuild::Full => project.build(),
+            Rebuild::Watcher => project.build_after(&changed),
+        }
+        .expect("build runs");
+        patched = outcome.patch;
+        // Like `serve`: a build with errors leaves the last good site in place.
+        if !outcome.has_errors() {
+            if !outcome.patch {
+                served.clear();
+            }
+            served.extend(
+                outcome
+                    .files
+                    .into_iter()
+                    .map(|f| (f.path, f.bytes.to_vec())),
+            );
         }
     }
-    let incremental = files(&mut project);
     let rendered = project.rendered;
     let mut clean_project = Project::new(options(&site));
     let clean = files(&mut clean_project);
-    let incremental_paths: Vec<&String> = incremental.keys().collect();
+    let served_paths: Vec<&String> = served.keys().collect();
     let clean_paths: Vec<&String> = clean.keys().collect();
     assert_eq!(
-        incremental_paths, clean_paths,
-        "the two builds write different files"
+        served_paths, clean_paths,
+        "{rebuild:?}: the two builds write different files"
     );
     for (path, bytes) in &clean {
         assert!(
-            incremental[path] == *bytes,
-            "{path} differs after an incremental build:\n--- incremental\n{}\n--- clean\n{}",
-            String::from_utf8_lossy(&incremental[path]),
+            served[path] == *bytes,
+            "{rebuild:?}: {path} differs after an incremental build:\n--- incremental\n{}\n--- clean\n{}",
+            String::from_utf8_lossy(&served[path]),
             String::from_utf8_lossy(bytes)
         );
     }
-    (rendered, clean_project.rendered)
+    Counts {
+        rendered,
+        all: clean_project.rendered,
+        patched,
+    }
 }
 
 fn replace(site: &TestSite, rel: &str, from: &str, to: &str) {
@@ -80,7 +167,7 @@ const FOOD_HUB: &str = "content/case-studies/food-hub-montreal-nord.md";
 
 #[test]
 fn edited_body() {
-    let (rendered, all) = incremental_equals_clean(|s| {
+    let [full, watcher] = incremental_equals_clean(|s| {
         replace(
             s,
             FOOD_HUB,
@@ -89,9 +176,55 @@ fn edited_body() {
         )
     });
     assert!(
-        rendered < all / 2,
-        "an edited body re-rendered {rendered} of {all} pages"
+        full.rendered < full.all / 2,
+        "an edited body re-rendered {} of {} pages",
+        full.rendered,
+        full.all
     );
+    // The page and its translation (which now says it may be behind): listings show only
+    // front matter.
+    assert!(watcher.patched, "a body edit should patch the last build");
+    assert_eq!(watcher.rendered, 2);
+}
+
+#[test]
+fn edited_bodies_of_a_page_and_a_home_page() {
+    let [_, watcher] = incremental_equals_clean(|s| {
+        replace(
+            s,
+            FOOD_HUB,
+            "Volunteers delivered",
+            "Neighbours and volunteers delivered",
+        );
+        let home = s.read("content/_index.md");
+        s.write("content/_index.md", format!("{home}\nOne more line.\n"));
+    });
+    assert!(watcher.patched);
+}
+
+#[test]
+fn edited_front_matter_comment_takes_the_full_way() {
+    let [_, watcher] = incremental_equals_clean(|s| {
+        replace(s, FOOD_HUB, "title:", "# reviewed\ntitle:");
+    });
+    assert!(!watcher.patched);
+}
+
+#[test]
+fn body_edit_that_breaks_a_link_reports_it() {
+    let site = TestSite::new("good");
+    let mut project = Project::new(options(&site));
+    files(&mut project);
+    let before = sources(site.root());
+    let text = site.read(FOOD_HUB);
+    site.write(
+        FOOD_HUB,
+        format!("{text}\nSee [nothing](@/case-studies/nowhere).\n"),
+    );
+    let changed = changed_paths(&before, &sources(site.root()));
+    let outcome = project.build_after(&changed).expect("build runs");
+    assert!(outcome.has_errors(), "{:#?}", outcome.diagnostics);
+    assert!(!outcome.patch);
 }
 
 #[test]
@@ -127,12 +260,14 @@ fn add_mobile_clinic(s: &TestSite) {
 
 #[test]
 fn deleted_page() {
-    steps_equal_clean(vec![
-        Box::new(add_mobile_clinic),
-        Box::new(|s: &TestSite| {
-            s.remove(MOBILE_CLINIC);
-        }),
-    ]);
+    steps_equal_clean(|| {
+        vec![
+            Box::new(add_mobile_clinic),
+            Box::new(|s: &TestSite| {
+                s.remove(MOBILE_CLINIC);
+            }),
+        ]
+    });
 }
 
 #[test]
@@ -164,35 +299,65 @@ fn added_translation() {
 
 #[test]
 fn changed_template_rebuilds_everything() {
-    let (rendered, all) = incremental_equals_clean(|s| {
+    let counts = incremental_equals_clean(|s| {
         s.write("templates/page.html", "{% extends \"base.html\" %}{% block main %}<h1>{{ page.title }}</h1>{% endblock main %}");
     });
-    assert_eq!(rendered, all);
+    for c in counts {
+        assert_eq!(c.rendered, c.all);
+    }
 }
 
 #[test]
 fn fixing_an_error_gives_the_clean_site() {
-    steps_equal_clean(vec![
-        Box::new(|s: &TestSite| replace(s, FOOD_HUB, "date: 2021-06-15", "date: 2021-06-31")),
-        Box::new(|s: &TestSite| replace(s, FOOD_HUB, "date: 2021-06-31", "date: 2021-06-15")),
-    ]);
+    steps_equal_clean(|| {
+        vec![
+            Box::new(|s: &TestSite| replace(s, FOOD_HUB, "date: 2021-06-15", "date: 2021-06-31")),
+            Box::new(|s: &TestSite| replace(s, FOOD_HUB, "date: 2021-06-31", "date: 2021-06-15")),
+        ]
+    });
+}
+
+#[test]
+fn fixing_a_broken_link_in_a_body_gives_the_clean_site() {
+    steps_equal_clean(|| {
+        vec![
+            Box::new(|s: &TestSite| {
+                replace(
+                    s,
+                    FOOD_HUB,
+                    "Volunteers delivered",
+                    "[Volunteers](@/nowhere) delivered",
+                )
+            }),
+            Box::new(|s: &TestSite| {
+                replace(
+                    s,
+                    FOOD_HUB,
+                    "[Volunteers](@/nowhere) delivered",
+                    "Volunteers delivered",
+                )
+            }),
+        ]
+    });
 }
 
 #[test]
 fn deleting_a_cited_page_then_restoring_it() {
-    let original = std::cell::RefCell::new(String::new());
-    let original = std::rc::Rc::new(original);
-    let saved = std::rc::Rc::clone(&original);
-    steps_equal_clean(vec![
-        Box::new(move |s: &TestSite| {
-            *saved.borrow_mut() = s.read("content/case-studies/vaccination-ambassadors-toronto.md");
-            s.remove("content/case-studies/vaccination-ambassadors-toronto.md");
-        }),
-        Box::new(move |s: &TestSite| {
-            s.write(
-                "content/case-studies/vaccination-ambassadors-toronto.md",
-                original.borrow().as_str(),
-            );
-        }),
-    ]);
+    steps_equal_clean(|| {
+        let original = std::rc::Rc::new(std::cell::RefCell::new(String::new()));
+        let saved = std::rc::Rc::clone(&original);
+        vec![
+            Box::new(move |s: &TestSite| {
+                *saved.borrow_mut() =
+                    s.read("content/case-studies/vaccination-ambassadors-toronto.md");
+                s.remove("content/case-studies/vaccination-ambassadors-toronto.md");
+            }),
+            Box::new(move |s: &TestSite| {
+                s.write(
+                    "content/case-studies/vaccination-ambassadors-toronto.md",
+                    original.borrow().as_str(),
+                );
+            }),
+        ]
+    });
 }
