@@ -40,6 +40,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/packet.html",
     "static/style.css",
     "static/favicon.svg",
+    "static/icons.svg",
     "i18n/en.toml",
     "i18n/fr.toml",
 ];
