@@ -23,6 +23,8 @@ const LIVERELOAD_JS: &str = include_str!("../assets/livereload.js");
 const LIVERELOAD_PATH: &str = "/_passerelle/livereload.js";
 const EVENTS_PATH: &str = "/_passerelle/events";
 const SEARCH_PATH: &str = "/_search";
+/// How long the sources must stay quiet after an edit before the search pass runs.
+const SEARCH_AFTER_QUIET: std::time::Duration = std::time::Duration::from_millis(300);
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -80,12 +82,30 @@ pub fn serve(opts: &ServeOptions, log: &mut dyn Write) -> Result<()> {
     }
 
     let mut watcher = crate::watch::SourceWatcher::new(&opts.root, opts.poll)?;
-    while let Some(changed) = watcher.next_change() {
+    // Edited pages first, with the search outputs of the last build; then, once the
+    // sources have been quiet for a moment (so a run of saves is not held up behind it),
+    // the search index, related pages and static search form, with a second reload only
+    // if they changed a page.
+    let mut search_due: Option<Instant> = None;
+    loop {
+        let wait = search_due.map(|_| SEARCH_AFTER_QUIET);
+        let changed = match watcher.next_change_within(wait) {
+            crate::watch::Change::Paths(changed) => changed,
+            crate::watch::Change::Quiet => {
+                let started = search_due.take().unwrap_or_else(Instant::now);
+                project.defer_search = false;
+                rebuild(&mut project, &live, &clients, log, None)?;
+                let _ = writeln!(
+                    log,
+                    "  search updated in {:.0} ms",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+                continue;
+            }
+            crate::watch::Change::Stopped => return Ok(()),
+        };
         let started = Instant::now();
         let _ = writeln!(log, "change: {}", describe(&changed, &opts.root));
-        // Edited pages first, with the search outputs of the last build; then the search
-        // index, related pages and static search form, with a second reload only if they
-        // changed a page.
         project.defer_search = true;
         rebuild(&mut project, &live, &clients, log, Some(&changed))?;
         let _ = writeln!(
@@ -94,16 +114,9 @@ pub fn serve(opts: &ServeOptions, log: &mut dyn Write) -> Result<()> {
             started.elapsed().as_secs_f64() * 1000.0
         );
         if project.search_stale {
-            project.defer_search = false;
-            rebuild(&mut project, &live, &clients, log, None)?;
-            let _ = writeln!(
-                log,
-                "  search updated in {:.0} ms",
-                started.elapsed().as_secs_f64() * 1000.0
-            );
+            search_due.get_or_insert(started);
         }
     }
-    Ok(())
 }
 
 fn describe(changed: &[PathBuf], root: &Path) -> String {

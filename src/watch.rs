@@ -26,6 +26,16 @@ const SETTLE: Duration = Duration::from_millis(4);
 /// A change is never held back longer than this, even if events keep coming.
 const MAX_WAIT: Duration = Duration::from_millis(500);
 
+/// What [`SourceWatcher::next_change_within`] saw.
+pub enum Change {
+    /// These sources changed (the burst is over).
+    Paths(Vec<PathBuf>),
+    /// Nothing changed in the time given.
+    Quiet,
+    /// The watcher stopped.
+    Stopped,
+}
+
 pub struct SourceWatcher {
     root: PathBuf,
     watcher: Box<dyn notify::Watcher + Send>,
@@ -105,13 +115,21 @@ impl SourceWatcher {
     /// Blocks until a source changes, then returns the changed paths once the burst is over.
     /// `None` when the watcher stopped.
     pub fn next_change(&mut self) -> Option<Vec<PathBuf>> {
+        match self.next_change_within(None) {
+            Change::Paths(paths) => Some(paths),
+            Change::Quiet | Change::Stopped => None,
+        }
+    }
+
+    /// Like [`SourceWatcher::next_change`], but waits at most `wait` for a change to begin.
+    pub fn next_change_within(&mut self, wait: Option<Duration>) -> Change {
         let mut changed: Vec<PathBuf> = Vec::new();
         let mut first_at: Option<Instant> = None;
         let mut complete = false;
         loop {
             let quiet = if complete { SETTLE } else { QUIET };
             let timeout = match first_at {
-                None => Duration::from_secs(3600),
+                None => wait.unwrap_or(Duration::from_secs(3600)),
                 Some(t) => quiet.min(MAX_WAIT.saturating_sub(t.elapsed())),
             };
             match self.events.recv_timeout(timeout) {
@@ -143,10 +161,13 @@ impl SourceWatcher {
                     if first_at.is_some() {
                         // A source folder may have just been created.
                         let _ = self.watch_sources();
-                        return Some(changed);
+                        return Change::Paths(changed);
+                    }
+                    if wait.is_some() {
+                        return Change::Quiet;
                     }
                 }
-                Err(RecvTimeoutError::Disconnected) => return None,
+                Err(RecvTimeoutError::Disconnected) => return Change::Stopped,
             }
         }
     }
