@@ -116,22 +116,35 @@
     const bin = p => memo(files, p, () => load(meta.base + p).then(gunzip));
     const init = () => memo(files, 'meta.json', () => load('meta.json').then(b => {
       const m = JSON.parse(new TextDecoder().decode(b));
-      if (m.format !== 1) throw new Error('search: unknown format ' + m.format);
+      if (m.format !== 2) throw new Error('search: unknown format ' + m.format);
       return (meta = m);
     }));
-    // One language's tables (docs.bin) and BM25 constants.
-    function language(lang) {
-      return memo(langs, lang, () => init().then(() => bin(lang + '/docs.bin')).then(b => {
-        const m = meta.langs[lang], r = R(b), n = r.v(), rank = new Uint32Array(n), facets = [];
-        for (let k = 0; k < n; k++) rank[k] = (k ? rank[k - 1] : 0) + r.v();
-        const norms = [0, 1, 2].map(f => b.subarray(r.i + f * n, r.i + (f + 1) * n));
-        r.i += 3 * n;
+    // facets.bin: every language's facet ids by local doc, { lang: [[facet id…]…] }.
+    const facetTable = () => memo(files, 'facets', () => bin('facets.bin').then(b => {
+      const r = R(b), out = {}, names = meta.languages;
+      names.forEach((lang, l) => {
+        const n = meta.langs[lang].count, pair = new Int32Array(n).fill(-1), facets = [];
+        if (l > 0) for (let k = 0, prev = 0, d; k < n; k++) if ((d = r.v())) pair[k] = (prev += d) - 1;
         for (let k = 0; k < n; k++) facets.push([]);
+        const has = out[names[0]];
         meta.facets.forEach(([tax, t], f) => {
           if (tax === 'lang') { if (t === lang) facets.forEach(a => a.push(f)); return; }
-          for (let k = 0; k < n; k++) if (b[r.i + (k >> 3)] >> (k & 7) & 1) facets[k].push(f);
+          for (let k = 0; k < n; k++) {
+            const own = pair[k] >= 0 && has[pair[k]].includes(f);
+            if (own !== !!(b[r.i + (k >> 3)] >> (k & 7) & 1)) facets[k].push(f);
+          }
           r.i += (n + 7) >> 3;
         });
+        out[lang] = facets;
+      });
+      return out;
+    }));
+    // One language's tables (docs.bin, its part of facets.bin) and BM25 constants.
+    function language(lang) {
+      return memo(langs, lang, () => init().then(() => Promise.all([bin(lang + '/docs.bin'), facetTable()])).then(([b, all]) => {
+        const m = meta.langs[lang], r = R(b), n = r.v(), rank = new Uint32Array(n), facets = all[lang];
+        for (let k = 0; k < n; k++) rank[k] = (k ? rank[k - 1] : 0) + r.v();
+        const norms = [0, 1, 2].map(f => b.subarray(r.i + f * n, r.i + (f + 1) * n));
         const K1 = F(meta.k1), B = F(meta.b), N = F(meta.docs);
         const cache = m.tokens.map(t => { const avg = F(F(t) / N); return NORM.map(fn => F(K1 * F(F(1 - B) + F(F(B * F(fn)) / avg)))); });
         return { lang, m, n, rank, norms, facets, cache, w1: F(1 + K1), dict: new Map(), terms: new Map() };

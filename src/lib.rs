@@ -65,9 +65,8 @@ pub struct BuildOutcome {
     pub files: Vec<OutputFile>,
     pub pages: usize,
     pub output_dir: Option<PathBuf>,
-    /// Wall time of each stage, in pipeline order, and the process's peak memory (bytes,
-    /// where the system tells) when the stage ended.
-    pub timings: Vec<(&'static str, Duration, Option<u64>)>,
+    /// Each stage's times, in pipeline order.
+    pub timings: Vec<StageTiming>,
     /// Files of the site's `static/` folder: (source on disk, path in the output).
     pub copies: Vec<(PathBuf, String)>,
     /// Set by the fast way of [`Project::build_after`]: `files` then holds only the files
@@ -81,9 +80,22 @@ impl BuildOutcome {
     }
 }
 
+/// What `--timings` shows of one stage.
+#[derive(Debug, Clone)]
+pub struct StageTiming {
+    pub stage: &'static str,
+    pub wall: Duration,
+    /// CPU time of the whole process (all threads, user + system) during the stage,
+    /// where the system tells: against `wall`, how well the stage uses the cores.
+    pub cpu: Option<Duration>,
+    /// The process's peak memory (bytes) when the stage ended, where the system tells.
+    pub peak: Option<u64>,
+}
+
 struct Stopwatch {
     last: Instant,
-    timings: Vec<(&'static str, Duration, Option<u64>)>,
+    last_cpu: Option<Duration>,
+    timings: Vec<StageTiming>,
 }
 
 /// Peak resident memory of this process so far (Linux: VmHWM), for `--timings`.
@@ -94,18 +106,37 @@ fn peak_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// CPU time of this process so far, all threads (Linux: utime + stime of /proc/self/stat,
+/// in the kernel's USER_HZ ticks, 100 per second on every Linux port).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 impl Stopwatch {
     fn new() -> Self {
         Self {
             last: Instant::now(),
+            last_cpu: cpu_time(),
             timings: Vec::new(),
         }
     }
 
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.timings.push((stage, now - self.last, peak_memory()));
+        let cpu = cpu_time();
+        self.timings.push(StageTiming {
+            stage,
+            wall: now - self.last,
+            cpu: cpu.zip(self.last_cpu).map(|(c, l)| c.saturating_sub(l)),
+            peak: peak_memory(),
+        });
         self.last = now;
+        self.last_cpu = cpu;
     }
 }
 

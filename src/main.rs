@@ -441,14 +441,18 @@ fn run_build(opts: &BuildOptions, timings: bool) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     let _ = write!(stderr, "{}", diagnostics::report(&outcome.diagnostics));
     if timings {
-        for (stage, d, peak) in &outcome.timings {
-            let peak = peak.map_or_else(String::new, |b| {
+        for t in &outcome.timings {
+            let cpu = t.cpu.map_or_else(String::new, |c| {
+                format!("   cpu {:>8.0} ms", c.as_secs_f64() * 1000.0)
+            });
+            let peak = t.peak.map_or_else(String::new, |b| {
                 format!("   peak memory {:>5} MB", b / 1_000_000)
             });
             let _ = writeln!(
                 stderr,
-                "{stage:>20}: {:>8.1} ms{peak}",
-                d.as_secs_f64() * 1000.0
+                "{:>20}: {:>8.1} ms{cpu}{peak}",
+                t.stage,
+                t.wall.as_secs_f64() * 1000.0
             );
         }
     }

@@ -245,16 +245,11 @@ fn rebuild(
     Ok(())
 }
 
-fn log_build(
-    project: &Project,
-    timings: &[(&str, std::time::Duration, Option<u64>)],
-    pages: usize,
-    log: &mut dyn Write,
-) {
+fn log_build(project: &Project, timings: &[crate::StageTiming], pages: usize, log: &mut dyn Write) {
     let stages: Vec<String> = timings
         .iter()
-        .filter(|(_, d, _)| d.as_millis() > 0)
-        .map(|(stage, d, _)| format!("{stage} {} ms", d.as_millis()))
+        .filter(|t| t.wall.as_millis() > 0)
+        .map(|t| format!("{} {} ms", t.stage, t.wall.as_millis()))
         .collect();
     let _ = writeln!(
         log,

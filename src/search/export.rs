@@ -5,8 +5,9 @@
 //! ```text
 //! meta.json            entry point (fixed name): statistics, constants, shard boundaries
 //! search.js            the browser script (assets/search.js)
+//! GEN/facets.bin       every language's facets, loaded with the first docs.bin
 //! GEN/LANG/docs.bin    per language, loaded when the search box gets focus:
-//!                      tie-break ranks, fieldnorm ids, facet bitmaps
+//!                      tie-break ranks, fieldnorm ids
 //! GEN/LANG/dN.bin      key dictionary shards: key → (term id, weight = the term's
 //!                      document frequency summed over the three fields)
 //! GEN/LANG/tN.bin      postings shards: per term, per field: doc ids and term freqs
@@ -23,9 +24,16 @@
 //!
 //! Binary layout (`varint` = unsigned LEB128):
 //! - `docs.bin`: `n`; `n` rank deltas (ranks ascending; local doc id = position);
-//!   `3n` fieldnorm id bytes, field-major (title, summary, body); then for each facet
-//!   of `meta.facets` except `lang` ones, a bitmap of `ceil(n/8)` bytes (bit `i % 8`
-//!   of byte `i / 8`: document `i` has the facet).
+//!   `3n` fieldnorm id bytes, field-major (title, summary, body).
+//! - `facets.bin`: for each language in `LANGS` order (`n` = `meta.langs.L.count`):
+//!   languages after the first start with `n` varints pairing each document with the
+//!   document of the same key in the first language: 0 for none, else the difference
+//!   of that document's local id + 1 with the previous paired one's (both tables are in
+//!   key order, so the differences are mostly 1). Then, for each facet of `meta.facets`
+//!   except `lang` ones, a bitmap of `ceil(n/8)` bytes (bit `i % 8` of byte `i / 8`:
+//!   document `i` has the facet), XOR the paired document's bit for languages after
+//!   the first: a translation has its source's terms, so its bits are mostly 0 and a
+//!   search over both languages fetches the facets of about one.
 //! - `dN.bin`: entries in key order: shared prefix length with the previous key (bytes,
 //!   0 for a shard's first), suffix length, suffix UTF-8 bytes, term id, weight.
 //! - `tN.bin`: for each term of the shard's range, for each field: `df`, then `df` doc
@@ -57,7 +65,7 @@ use super::index::{BOOSTS, KIND_WEIGHTS, Snapshot, TEXT_FIELDS, fnv1a};
 use super::query::{MAX_EXPANSIONS, MIN_PREFIX_CHARS, QUOTES};
 
 /// Version of the layout above; `search.js` refuses another.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Documents per metadata file: showing 10 results fetches about 10 small files.
 pub const CHUNK_DOCS: usize = 4;
 const DICT_SHARD_BYTES: usize = 4 * 1024;
@@ -232,7 +240,6 @@ fn export_lang(
     snapshot: &Snapshot,
     l: usize,
     docs: &[&ExportDoc],
-    facet_ids: &BTreeMap<(String, String), u64>,
 ) -> anyhow::Result<LangData> {
     let lang = LANGS[l];
     let fields = snapshot.fields.text[l];
@@ -385,17 +392,6 @@ fn export_lang(
     for f in 0..3 {
         table.extend(docs.iter().map(|d| d.norms[f]));
     }
-    // One bitmap per facet (random facets compress better this way than as per-document
-    // lists); `lang` facets are implied by the file.
-    for (facet, _) in facet_ids.iter().filter(|(f, _)| f.0 != "lang") {
-        let mut bits = vec![0u8; docs.len().div_ceil(8)];
-        for (i, d) in docs.iter().enumerate() {
-            if d.facets.binary_search(facet).is_ok() {
-                bits[i / 8] |= 1 << (i % 8);
-            }
-        }
-        table.extend_from_slice(&bits);
-    }
 
     let mut files = vec![(format!("{lang}/docs.bin"), table)];
     files.extend(
@@ -436,6 +432,58 @@ fn export_lang(
     Ok(LangData { files, meta })
 }
 
+/// `facets.bin` (see the module docs). `by_lang[l]` is language `l`'s documents by local
+/// id, which is key order.
+fn facet_table(
+    by_lang: &[Vec<&ExportDoc>],
+    facet_ids: &BTreeMap<(String, String), u64>,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    let first: HashMap<&str, usize> = by_lang
+        .first()
+        .map(|docs| {
+            docs.iter()
+                .enumerate()
+                .map(|(i, d)| (d.meta.0.as_str(), i))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (l, docs) in by_lang.iter().enumerate() {
+        let paired: Vec<Option<&ExportDoc>> = if l == 0 {
+            vec![None; docs.len()]
+        } else {
+            let mut previous = 0usize;
+            docs.iter()
+                .map(|d| match first.get(d.meta.0.as_str()) {
+                    Some(&j) => {
+                        // Key order in both tables: j + 1 > previous.
+                        varint(&mut out, (j + 1 - previous) as u64);
+                        previous = j + 1;
+                        Some(by_lang[0][j])
+                    }
+                    None => {
+                        varint(&mut out, 0);
+                        None
+                    }
+                })
+                .collect()
+        };
+        // One bitmap per facet (random facets compress better this way than as
+        // per-document lists); `lang` facets are implied by the table.
+        for (facet, _) in facet_ids.iter().filter(|(f, _)| f.0 != "lang") {
+            let mut bits = vec![0u8; docs.len().div_ceil(8)];
+            for (i, (d, pair)) in docs.iter().zip(&paired).enumerate() {
+                let has = |d: &ExportDoc| d.facets.binary_search(facet).is_ok();
+                if has(d) != pair.is_some_and(has) {
+                    bits[i / 8] |= 1 << (i % 8);
+                }
+            }
+            out.extend_from_slice(&bits);
+        }
+    }
+    out
+}
+
 /// Writes the static form (see the module docs).
 pub fn export(index: &Index, snapshot: &Snapshot) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     let docs = read_docs(snapshot)?;
@@ -447,11 +495,16 @@ pub fn export(index: &Index, snapshot: &Snapshot) -> anyhow::Result<Vec<(PathBuf
         .map(|(i, f)| (f.clone(), i as u64))
         .collect();
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let by_lang: Vec<Vec<&ExportDoc>> = (0..LANGS.len())
+        .map(|l| docs.iter().filter(|d| d.l == l).collect())
+        .collect();
+    let mut files: Vec<(String, Vec<u8>)> = vec![(
+        "facets.bin".to_string(),
+        gzip(&facet_table(&by_lang, &facet_ids))?,
+    )];
     let mut langs = serde_json::Map::new();
     for (l, lang) in LANGS.iter().enumerate() {
-        let mine: Vec<&ExportDoc> = docs.iter().filter(|d| d.l == l).collect();
-        let data = export_lang(index, snapshot, l, &mine, &facet_ids)?;
+        let data = export_lang(index, snapshot, l, &by_lang[l])?;
         // Compressed language by language: only one language's raw shards in memory.
         let compressed: Vec<(String, Vec<u8>)> = data
             .files
@@ -492,6 +545,7 @@ pub fn export(index: &Index, snapshot: &Snapshot) -> anyhow::Result<Vec<(PathBuf
         "elisions": ELISIONS,
         "facets": facets.iter().map(|(a, b)| [a, b]).collect::<Vec<_>>(),
         "idf": idf_overrides,
+        "languages": LANGS,
         "langs": langs,
     });
 

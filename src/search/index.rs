@@ -15,8 +15,10 @@
 //!   BM25 statistics come from [`Snapshot`] (documents = live documents, tokens of a
 //!   field = sum of the live documents' fieldnorms as tantivy quantises them,
 //!   document frequency = live documents containing the term), and ties are broken by
-//!   the rank of (url, lang, key), not by doc id. The static export writes the same
-//!   statistics for the browser.
+//!   the rank of (key, lang), not by doc id. The static export writes the same
+//!   statistics for the browser. (key, lang) rather than url: within a language the
+//!   order is the key order, so a page and its translations sit at the same place in
+//!   every language's tables, which lets the export share their facets.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -40,7 +42,7 @@ use super::analysis::{
 
 /// Bumped whenever the schema or the analysis changes: an index written by another
 /// version is rebuilt from scratch.
-pub const SCHEMA_VERSION: &str = "passerelle-search-3";
+pub const SCHEMA_VERSION: &str = "passerelle-search-4";
 const VERSION_FILE: &str = "passerelle-index-version";
 
 /// The per-language text fields, in scoring order.
@@ -103,7 +105,7 @@ pub fn schema() -> Schema {
     for name in ["key", "lang", "kind", "url", "title", "summary", "date"] {
         b.add_text_field(name, STORED);
     }
-    // Tie-break key: url, lang, key joined by NUL; read from its column, never indexed.
+    // Tie-break key: key and lang joined by NUL; read from its column, never indexed.
     b.add_text_field("order", TextOptions::default().set_fast("raw"));
     b.add_facet_field("facets", FacetOptions::default());
     for lang in LANGS {
@@ -263,7 +265,7 @@ fn to_tantivy(fields: &Fields, doc: &IndexDoc, l: usize, hash: u64) -> PageDocum
         owned(fields.date, &doc.date),
         (
             fields.order,
-            Piece::Owned(format!("{}\u{0}{}\u{0}{}", doc.url, doc.lang, doc.key)),
+            Piece::Owned(format!("{}\u{0}{}", doc.key, doc.lang)),
         ),
     ];
     for (taxonomy, term) in doc_facets(doc) {
@@ -438,7 +440,7 @@ pub struct Snapshot {
     pub num_docs: u64,
     /// Sum of the live documents' quantised fieldnorms, per text field.
     pub total_tokens: HashMap<Field, u64>,
-    /// Per segment, per doc id: rank of the doc in (url, lang, key) order; `u32::MAX`
+    /// Per segment, per doc id: rank of the doc in (key, lang) order; `u32::MAX`
     /// for deleted docs.
     pub ranks: Vec<Vec<u32>>,
     /// `LANG:KEY` -> address.
@@ -520,7 +522,7 @@ impl Snapshot {
         Ok(total)
     }
 
-    /// Rank of a document in (url, lang, key) order.
+    /// Rank of a document in (key, lang) order.
     pub fn rank(&self, address: DocAddress) -> u32 {
         self.ranks[address.segment_ord as usize][address.doc_id as usize]
     }

@@ -82,7 +82,7 @@ pub struct SearchRequest {
 /// ```
 ///
 /// `total` counts every matching document after filters; `hits` are the best `limit`
-/// of them, by score then by (url, lang, key); `rank` starts at 1. `facets` maps
+/// of them, by score then by (key, lang); `rank` starts at 1. `facets` maps
 /// taxonomy → term id → number of matching documents (after filters) that have the
 /// term; terms with no match are absent; `kind` and `lang` are included. `snippet` is
 /// plain text with the matched words in `[brackets]`. `score` is tantivy's BM25

@@ -33,7 +33,7 @@
 //!
 //! **Filters and ranking.** Filters and facet counts are applied in the collector, so
 //! they never touch scores. Hits are sorted by score descending, then by the
-//! (url, lang, key) rank. An empty query (no clause) matches nothing.
+//! (key, lang) rank. An empty query (no clause) matches nothing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
