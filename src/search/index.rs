@@ -324,6 +324,28 @@ pub fn open_or_create(dir: &Path) -> anyhow::Result<Index> {
     }
 }
 
+/// Whether `e` says another process holds the index's writer lock.
+pub fn is_locked(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<tantivy::TantivyError>(),
+            Some(tantivy::TantivyError::LockFailure(..))
+        )
+    })
+}
+
+/// Removes the index in `dir` (ours: it has our version file), so the next
+/// [`open_or_create`] starts afresh.
+pub fn discard(dir: &Path) -> anyhow::Result<()> {
+    let version_path = dir.join(VERSION_FILE);
+    if version_path.exists() {
+        fs::remove_file(&version_path)
+            .with_context(|| format!("removing {}", version_path.display()))?;
+        fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+    }
+    Ok(())
+}
+
 /// Opens an existing index, failing if it is missing or of another version.
 pub fn open_existing(dir: &Path) -> anyhow::Result<Index> {
     let version_path = dir.join(VERSION_FILE);

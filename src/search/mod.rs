@@ -123,10 +123,22 @@ impl SearchIndex {
     /// of a fresh index of the same docs (statistics ignore deleted documents and
     /// segment layout; see [`index`]).
     pub fn sync(dir: &Path, docs: &[IndexDoc]) -> anyhow::Result<SearchIndex> {
-        let index = index::open_or_create(dir)?;
-        index::sync_docs(&index, docs)?;
-        let snapshot = index::Snapshot::new(&index)?;
-        Ok(SearchIndex { index, snapshot })
+        let once = || -> anyhow::Result<SearchIndex> {
+            let index = index::open_or_create(dir)?;
+            index::sync_docs(&index, docs)?;
+            let snapshot = index::Snapshot::new(&index)?;
+            Ok(SearchIndex { index, snapshot })
+        };
+        match once() {
+            Ok(index) => Ok(index),
+            // Another process (a `serve` of the same site) is writing it: not ours to drop.
+            Err(e) if index::is_locked(&e) => Err(e),
+            // The index is a cache: one that a killed build left unusable is made again.
+            Err(first) => {
+                index::discard(dir)?;
+                once().map_err(|e| e.context(format!("after {first:#}")))
+            }
+        }
     }
 
     /// Opens the index a build left in `dir`, for `passerelle search`.

@@ -147,6 +147,102 @@ fn a_successful_build_replaces_the_previous_site() {
     assert!(site.path("public/en/about/methodology/index.html").exists());
 }
 
+/// A rebuild links the files that did not change to the previous site's (no new inode),
+/// writes the others afresh, and never writes through a link: a file of the previous
+/// site edited by hand is replaced, not kept, and the previous site is not changed
+/// before the swap.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_reuses_unchanged_files_and_rewrites_the_others() {
+    use std::os::unix::fs::MetadataExt;
+    let site = TestSite::new("good");
+    site.build_ok();
+    let inode = |rel: &str| {
+        std::fs::metadata(site.path(&format!("public/{rel}")))
+            .expect("built file")
+            .ino()
+    };
+    let unchanged = "en/about/methodology/index.html";
+    let edited_by_hand = "en/index.html";
+    let changed = "en/lessons/partnerships-last/index.html";
+    let before = (inode(unchanged), inode(edited_by_hand), inode(changed));
+    let clean = site.public(edited_by_hand);
+    // Same length, other bytes: only a full comparison tells them apart.
+    let tampered: String = clean.chars().rev().collect();
+    site.write(&format!("public/{edited_by_hand}"), &tampered);
+    let lesson = site.read("content/lessons/partnerships-last.md");
+    site.write(
+        "content/lessons/partnerships-last.md",
+        format!("{lesson}\nOne more sentence for the rebuild.\n"),
+    );
+    let held = std::fs::File::open(site.path(&format!("public/{unchanged}"))).expect("open");
+    site.build_ok();
+    assert_eq!(
+        inode(unchanged),
+        before.0,
+        "an unchanged file is linked, not rewritten"
+    );
+    assert_ne!(inode(changed), before.2, "a changed file is a new file");
+    assert!(
+        site.public(changed)
+            .contains("One more sentence for the rebuild.")
+    );
+    assert_eq!(
+        site.public(edited_by_hand),
+        clean,
+        "a file edited in public/ is rebuilt"
+    );
+    assert_ne!(inode(edited_by_hand), before.1);
+    // The one link left is the new site's: the previous site is gone.
+    assert_eq!(held.metadata().expect("metadata").nlink(), 1);
+    assert_eq!(
+        site.tree("public"),
+        {
+            let fresh = TestSite::new("good");
+            fresh.write(
+                "content/lessons/partnerships-last.md",
+                site.read("content/lessons/partnerships-last.md"),
+            );
+            fresh.build_ok();
+            fresh.tree("public")
+        },
+        "a rebuild gives what a clean build gives"
+    );
+}
+
+/// A build killed while tantivy wrote or cleaned up can leave `.passerelle/index/` with a
+/// meta.json naming segment files that are gone. The index is only a cache: the next
+/// build makes it again instead of failing.
+#[test]
+fn an_index_with_missing_segment_files_is_rebuilt() {
+    let site = TestSite::new("good");
+    site.build_ok();
+    let index = site.path(".passerelle/index");
+    let mut removed = 0;
+    for entry in std::fs::read_dir(&index).expect("index folder").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".idx") || name.ends_with(".store") {
+            std::fs::remove_file(entry.path()).expect("remove segment file");
+            removed += 1;
+        }
+    }
+    assert!(removed > 0, "the index has no segment files to remove");
+    let before = site.tree("public");
+    site.build_ok();
+    assert_eq!(
+        site.tree("public"),
+        before,
+        "the rebuilt index gives the same site"
+    );
+    let run = site.run(&["search", "ambassadors", "--json"]);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("vaccination-ambassadors-toronto"),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn raw_html_is_sanitized_by_default() {
     let site = TestSite::new("good");

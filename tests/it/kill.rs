@@ -233,13 +233,27 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one() {
         };
         let delay = duration.mul_f64(fraction);
         let before = strays(root);
-        let mut child = build_command(root).spawn().expect("start passerelle");
+        let mut child = build_command(root)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start passerelle");
         std::thread::sleep(delay);
-        if child.try_wait().expect("poll passerelle").is_none() {
+        let finished = child.try_wait().expect("poll passerelle");
+        if finished.is_none() {
             killed += 1;
         }
         let _ = child.kill();
         let status = child.wait().expect("wait for passerelle");
+        if let Some(code) = finished.filter(|s| !s.success()) {
+            let mut stderr = String::new();
+            if let Some(mut pipe) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+            }
+            panic!(
+                "round {round}: a build that was not killed failed ({code}); replay with \
+                 PASSERELLE_KILL_SEED={seed}:\n{stderr}"
+            );
+        }
         if strays(root).iter().any(|s| !before.contains(s)) {
             mid_write += 1;
         }
