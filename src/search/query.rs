@@ -478,10 +478,17 @@ fn filter_groups(filters: &[(String, String)]) -> Vec<Vec<Facet>> {
 }
 
 fn sort_hits(snapshot: &Snapshot, hits: &mut [(Score, DocAddress)]) {
-    hits.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then_with(|| snapshot.rank(a.1).cmp(&snapshot.rank(b.1)))
-    });
+    hits.sort_by(|a, b| hit_order(snapshot, a, b));
+}
+
+/// Best score first, then (key, lang) rank: a total order, as ranks are unique.
+fn hit_order(
+    snapshot: &Snapshot,
+    a: &(Score, DocAddress),
+    b: &(Score, DocAddress),
+) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0)
+        .then_with(|| snapshot.rank(a.1).cmp(&snapshot.rank(b.1)))
 }
 
 fn stored(doc: &TantivyDocument, field: Field) -> String {
@@ -694,6 +701,14 @@ pub fn related(
         .searcher
         .search_with_statistics_provider(&query, &collector, snapshot)?;
     matches.hits.retain(|(_, a)| !skip.contains(a));
+    // Only the best `limit` are shown: select them, then sort those. Every forum runs
+    // one such query over thousands of matches, so a full sort was most of the stage.
+    if matches.hits.len() > limit && limit > 0 {
+        matches
+            .hits
+            .select_nth_unstable_by(limit - 1, |a, b| hit_order(snapshot, a, b));
+        matches.hits.truncate(limit);
+    }
     sort_hits(snapshot, &mut matches.hits);
     let no_snippets = HashMap::new();
     matches
