@@ -316,9 +316,7 @@ pub fn open_or_create(dir: &Path) -> anyhow::Result<Index> {
         Ok(index) => Ok(index),
         // Ours but unreadable (an interrupted first build, a crash): it is only a cache.
         Err(_) => {
-            fs::remove_file(&version_path)
-                .with_context(|| format!("removing {}", version_path.display()))?;
-            fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+            discard(dir)?;
             open_or_create(dir)
         }
     }
