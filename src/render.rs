@@ -306,11 +306,41 @@ struct Paginator {
     pages: Vec<PagerLink>,
 }
 
+/// One entry of a pager: a page number, or (`gap`) the elided run between two of them.
 #[derive(Serialize)]
 struct PagerLink {
     number: usize,
     url: String,
     current: bool,
+    gap: bool,
+}
+
+/// Page numbers a pager shows either side of the current one; the first and last are
+/// always shown. Listing every page would make each listing page as long as the list of
+/// pages, and the whole set of listings quadratic in the size of the site.
+const PAGER_WINDOW: usize = 2;
+
+/// The page numbers a pager shows, in order, with `None` for each elided run: the first
+/// and last pages, and [`PAGER_WINDOW`] pages either side of `current`. A run of one page
+/// is shown rather than elided, since "…" would take as much room as the number.
+fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
+    let window = current.saturating_sub(PAGER_WINDOW).max(1)..=(current + PAGER_WINDOW).min(total);
+    let mut numbers: Vec<usize> = std::iter::once(1)
+        .chain(window)
+        .chain(std::iter::once(total))
+        .collect();
+    numbers.dedup();
+    let mut shown = Vec::with_capacity(numbers.len() + 2);
+    for n in numbers {
+        match shown.last() {
+            Some(&Some(last)) if n <= last => continue,
+            Some(&Some(last)) if n == last + 2 => shown.push(Some(last + 1)),
+            Some(&Some(last)) if n > last + 2 => shown.push(None),
+            _ => {}
+        }
+        shown.push(Some(n));
+    }
+    shown
 }
 
 struct Renderer<'a> {
@@ -1009,11 +1039,21 @@ impl<'a> Renderer<'a> {
             total,
             prev: (current > 1).then(|| url_of(current - 1)),
             next: (current < total).then(|| url_of(current + 1)),
-            pages: (1..=total)
-                .map(|n| PagerLink {
-                    number: n,
-                    url: url_of(n),
-                    current: n == current,
+            pages: pager_numbers(current, total)
+                .into_iter()
+                .map(|n| match n {
+                    Some(n) => PagerLink {
+                        number: n,
+                        url: url_of(n),
+                        current: n == current,
+                        gap: false,
+                    },
+                    None => PagerLink {
+                        number: 0,
+                        url: String::new(),
+                        current: false,
+                        gap: true,
+                    },
                 })
                 .collect(),
         };
@@ -1469,5 +1509,36 @@ pub fn url_to_file(url: &str) -> String {
         format!("{trimmed}index.html")
     } else {
         trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_numbers;
+
+    fn shown(current: usize, total: usize) -> String {
+        pager_numbers(current, total)
+            .iter()
+            .map(|n| n.map_or("…".to_string(), |n| n.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn a_pager_shows_the_ends_and_a_window_around_the_current_page() {
+        assert_eq!(shown(1, 1), "1");
+        assert_eq!(shown(1, 2), "1 2");
+        assert_eq!(shown(1, 7), "1 2 3 … 7");
+        assert_eq!(shown(4, 7), "1 2 3 4 5 6 7");
+        assert_eq!(shown(5, 10), "1 2 3 4 5 6 7 … 10");
+        assert_eq!(shown(50, 700), "1 … 48 49 50 51 52 … 700");
+        assert_eq!(shown(700, 700), "1 … 698 699 700");
+    }
+
+    #[test]
+    fn a_pager_elides_no_single_page() {
+        // 1 … 3 would hide only page 2: showing it takes no more room.
+        assert_eq!(shown(5, 5), "1 2 3 4 5");
+        assert_eq!(shown(6, 6), "1 … 4 5 6");
     }
 }
