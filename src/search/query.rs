@@ -346,6 +346,21 @@ struct SegmentMatches {
     counts: HashMap<u64, usize>,
 }
 
+impl SegmentMatches {
+    /// The kind weight of `doc` (1 for kinds without one).
+    fn weight_of(&self, doc: DocId) -> Score {
+        if self.weights.is_empty() {
+            return 1.0;
+        }
+        for ord in self.facets.facet_ords(doc) {
+            if let Some((_, w)) = self.weights.iter().find(|(o, _)| *o == ord) {
+                return *w;
+            }
+        }
+        1.0
+    }
+}
+
 struct Matches {
     hits: Vec<(Score, DocAddress)>,
     /// Facet path -> count.
@@ -416,15 +431,7 @@ impl SegmentCollector for SegmentMatchesHarvest {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let m = &mut self.0;
-        let mut score = score;
-        if !m.weights.is_empty() {
-            for ord in m.facets.facet_ords(doc) {
-                if let Some((_, w)) = m.weights.iter().find(|(o, _)| *o == ord) {
-                    score *= w;
-                    break;
-                }
-            }
-        }
+        let score = score * m.weight_of(doc);
         if !m.count && m.filters.is_empty() {
             m.hits.push((score, DocAddress::new(m.segment, doc)));
             return;
@@ -622,6 +629,130 @@ pub fn search(
 /// Most terms of a related-pages query.
 const RELATED_TERMS: usize = 25;
 
+/// The matches that can be among the best `limit` (kind weights applied), each with the
+/// score [`MatchCollector`] would give it, `skip` left out.
+///
+/// Every forum asks for its related pages over the whole index, so collecting every
+/// match made the stage quadratic in the size of the site. This collector lets tantivy
+/// skip the blocks of postings that cannot reach the `limit`-th best score so far
+/// (block-WAND). Block-WAND adds a document's term scores in an order that depends on
+/// how the postings were traversed, which can move an f32 sum by a few ulps and so would
+/// make a clean and an incremental build disagree on near ties; so pruning keeps a
+/// margin, and the documents it keeps are scored again by the plain union scorer, which
+/// adds in clause order.
+struct BestMatchesCollector {
+    limit: usize,
+    skip: HashSet<DocAddress>,
+}
+
+/// Relative slack of the pruning threshold: far above the rounding of a sum of a few
+/// dozen f32 terms, far below the gaps between scores that matter.
+const PRUNING_SLACK: Score = 1e-4;
+
+impl Collector for BestMatchesCollector {
+    type Fruit = Matches;
+    type Child = SegmentMatchesHarvest;
+
+    fn for_segment(
+        &self,
+        segment_local_id: u32,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatchesHarvest> {
+        MatchCollector {
+            filters: Vec::new(),
+            count: false,
+        }
+        .for_segment(segment_local_id, segment)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Matches>) -> tantivy::Result<Matches> {
+        Ok(Matches {
+            hits: fruits.into_iter().flat_map(|f| f.hits).collect(),
+            counts: BTreeMap::new(),
+        })
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn tantivy::query::Weight,
+        segment_ord: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Fruit> {
+        let kinds = self.for_segment(segment_ord, reader)?.0;
+        let max_weight = kinds.weights.iter().map(|w| w.1).fold(1.0, Score::max);
+        let alive = reader.alive_bitset();
+        // The best `limit` weighted scores so far, smallest first.
+        let mut best: std::collections::BinaryHeap<std::cmp::Reverse<OrderedScore>> =
+            std::collections::BinaryHeap::new();
+        let mut candidates: Vec<DocId> = Vec::new();
+        let floor = |best: &std::collections::BinaryHeap<std::cmp::Reverse<OrderedScore>>| {
+            match best.peek() {
+                Some(min) if best.len() >= self.limit => {
+                    min.0.0 / max_weight * (1.0 - PRUNING_SLACK)
+                }
+                _ => 0.0,
+            }
+        };
+        if self.limit > 0 {
+            weight.for_each_pruning(0.0, reader, &mut |doc, score| {
+                if alive.is_some_and(|a| a.is_deleted(doc))
+                    || self.skip.contains(&DocAddress::new(segment_ord, doc))
+                {
+                    return floor(&best);
+                }
+                let weighted = score * kinds.weight_of(doc);
+                if best.len() < self.limit {
+                    best.push(std::cmp::Reverse(OrderedScore(weighted)));
+                } else if best.peek().is_some_and(|min| weighted > min.0.0) {
+                    best.pop();
+                    best.push(std::cmp::Reverse(OrderedScore(weighted)));
+                }
+                candidates.push(doc);
+                floor(&best)
+            })?;
+        }
+        // Candidates come in document order, which is what seeking needs.
+        let keep = floor(&best) * max_weight;
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut hits = Vec::new();
+        for doc in candidates {
+            if scorer.doc() > doc || scorer.seek(doc) != doc {
+                continue;
+            }
+            let weighted = scorer.score() * kinds.weight_of(doc);
+            if weighted >= keep {
+                hits.push((weighted, DocAddress::new(segment_ord, doc)));
+            }
+        }
+        Ok(Matches {
+            hits,
+            counts: BTreeMap::new(),
+        })
+    }
+}
+
+/// An f32 score ordered by `total_cmp`, for the heap of the best scores.
+#[derive(PartialEq)]
+struct OrderedScore(Score);
+
+impl Eq for OrderedScore {}
+
+impl PartialOrd for OrderedScore {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrderedScore {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
 /// Pages related to `key` in `lang`: a MoreLikeThis over the page's own fields,
 /// made deterministic (tantivy's `MoreLikeThis` orders equal-scoring terms by hash map
 /// iteration, which would make builds differ).
@@ -633,11 +764,42 @@ pub fn related(
     exclude: &[String],
     limit: usize,
 ) -> anyhow::Result<Vec<Hit>> {
-    let Some(l) = lang_index(lang) else {
+    let Some((query, skip)) = related_query(index, snapshot, key, lang, exclude)? else {
         return Ok(Vec::new());
     };
+    let mut hits = snapshot
+        .searcher
+        .search_with_statistics_provider(&query, &BestMatchesCollector { limit, skip }, snapshot)?
+        .hits;
+    // Only the best `limit` are shown: select them, then sort those.
+    if hits.len() > limit && limit > 0 {
+        hits.select_nth_unstable_by(limit - 1, |a, b| hit_order(snapshot, a, b));
+        hits.truncate(limit);
+    }
+    sort_hits(snapshot, &mut hits);
+    let no_snippets = HashMap::new();
+    hits.iter()
+        .take(limit)
+        .enumerate()
+        .map(|(i, (score, a))| hit(snapshot, i + 1, *score, *a, &no_snippets))
+        .collect()
+}
+
+/// The MoreLikeThis query of `key` in `lang`, and the documents it must not return (the
+/// page itself and `exclude`). `None` when the page is not indexed or has no term that
+/// tells it apart.
+fn related_query(
+    index: &Index,
+    snapshot: &Snapshot,
+    key: &str,
+    lang: &str,
+    exclude: &[String],
+) -> anyhow::Result<Option<(BooleanQuery, HashSet<DocAddress>)>> {
+    let Some(l) = lang_index(lang) else {
+        return Ok(None);
+    };
     let Some(&address) = snapshot.by_id.get(&format!("{lang}:{key}")) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let f = &snapshot.fields;
     let doc: TantivyDocument = snapshot.searcher.doc(address)?;
@@ -674,7 +836,7 @@ pub fn related(
     });
     scored.truncate(RELATED_TERMS);
     let Some(best) = scored.first().map(|s| s.0) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let should: Vec<(Occur, Box<dyn Query>)> = scored
         .iter()
@@ -693,6 +855,23 @@ pub fn related(
             skip.insert(*a);
         }
     }
+    Ok(Some((query, skip)))
+}
+
+/// [`related`] the slow way, every match collected and sorted: what the pruning
+/// collector must agree with.
+#[cfg(test)]
+pub fn related_exhaustive(
+    index: &Index,
+    snapshot: &Snapshot,
+    key: &str,
+    lang: &str,
+    exclude: &[String],
+    limit: usize,
+) -> anyhow::Result<Vec<(String, String, Score)>> {
+    let Some((query, skip)) = related_query(index, snapshot, key, lang, exclude)? else {
+        return Ok(Vec::new());
+    };
     let collector = MatchCollector {
         filters: Vec::new(),
         count: false,
@@ -701,14 +880,6 @@ pub fn related(
         .searcher
         .search_with_statistics_provider(&query, &collector, snapshot)?;
     matches.hits.retain(|(_, a)| !skip.contains(a));
-    // Only the best `limit` are shown: select them, then sort those. Every forum runs
-    // one such query over thousands of matches, so a full sort was most of the stage.
-    if matches.hits.len() > limit && limit > 0 {
-        matches
-            .hits
-            .select_nth_unstable_by(limit - 1, |a, b| hit_order(snapshot, a, b));
-        matches.hits.truncate(limit);
-    }
     sort_hits(snapshot, &mut matches.hits);
     let no_snippets = HashMap::new();
     matches
@@ -716,7 +887,9 @@ pub fn related(
         .iter()
         .take(limit)
         .enumerate()
-        .map(|(i, (score, a))| hit(snapshot, i + 1, *score, *a, &no_snippets))
+        .map(|(i, (score, a))| {
+            hit(snapshot, i + 1, *score, *a, &no_snippets).map(|h| (h.key, h.lang, h.score))
+        })
         .collect()
 }
 

@@ -354,3 +354,126 @@ fn damaged_index_is_rebuilt_and_foreign_dir_refused() {
     assert!(format!("{err:#}").contains("not a Passerelle search index"));
     assert!(foreign.path().join("notes.txt").exists());
 }
+
+/// A site of `n` pages in both languages whose texts draw on a small vocabulary, so that
+/// scores tie and nearly tie often; a third are case studies (weighted).
+fn generated_site(n: usize) -> Vec<IndexDoc> {
+    const EN: [&str; 24] = [
+        "refugee",
+        "housing",
+        "food",
+        "trust",
+        "clinic",
+        "vaccine",
+        "table",
+        "sponsor",
+        "agency",
+        "youth",
+        "school",
+        "language",
+        "employment",
+        "health",
+        "community",
+        "network",
+        "partner",
+        "forum",
+        "winter",
+        "volunteer",
+        "family",
+        "claimant",
+        "city",
+        "support",
+    ];
+    const FR: [&str; 24] = [
+        "réfugié",
+        "logement",
+        "aliment",
+        "confiance",
+        "clinique",
+        "vaccin",
+        "table",
+        "parrain",
+        "organisme",
+        "jeunesse",
+        "école",
+        "langue",
+        "emploi",
+        "santé",
+        "communauté",
+        "réseau",
+        "partenaire",
+        "forum",
+        "hiver",
+        "bénévole",
+        "famille",
+        "demandeur",
+        "ville",
+        "soutien",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        (state >> 33) as usize
+    };
+    let mut docs = Vec::new();
+    for i in 0..n {
+        let words: Vec<usize> = (0..8 + next() % 30).map(|_| next() % EN.len()).collect();
+        let kind = ["case-study", "lesson", "forum"][i % 3];
+        for (lang, vocabulary) in [("en", &EN), ("fr", &FR)] {
+            let text = |w: &[usize]| {
+                w.iter()
+                    .map(|&w| vocabulary[w])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            docs.push(doc(
+                &format!("{}s/page-{i}", kind),
+                lang,
+                kind,
+                &text(&words[..3]),
+                &text(&words[2..6]),
+                &text(&words),
+                &[],
+            ));
+        }
+    }
+    docs
+}
+
+#[test]
+fn related_pages_prune_to_the_same_results_as_collecting_every_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = generated_site(300);
+    // Two syncs leave the documents in more than one segment, some deleted.
+    SearchIndex::sync(dir.path(), &docs[..260]).unwrap();
+    let mut edited = docs.clone();
+    edited[7].body = "refugee housing trust".into();
+    let index = SearchIndex::sync(dir.path(), &edited).unwrap();
+    assert!(index.snapshot.searcher.segment_readers().len() > 1);
+    let mut compared = 0;
+    for d in edited.iter().step_by(7) {
+        for limit in [1, 5, 12] {
+            let exclude = vec![format!("lessons/page-{}", compared % 300)];
+            let pruned: Vec<(String, String, f32)> = index
+                .related(&d.key, &d.lang, &exclude, limit)
+                .unwrap()
+                .into_iter()
+                .map(|h| (h.key, h.lang, h.score))
+                .collect();
+            let exhaustive = query::related_exhaustive(
+                &index.index,
+                &index.snapshot,
+                &d.key,
+                &d.lang,
+                &exclude,
+                limit,
+            )
+            .unwrap();
+            assert_eq!(pruned, exhaustive, "{} {} limit {limit}", d.key, d.lang);
+            compared += usize::from(!pruned.is_empty());
+        }
+    }
+    assert!(compared > 100, "only {compared} non-empty comparisons");
+}
