@@ -189,6 +189,10 @@ struct CheckArgs {
     site: SiteArgs,
 }
 
+// See Cargo.toml: glibc's malloc slows down as a large site's heap grows.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
