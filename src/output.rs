@@ -196,8 +196,6 @@ impl Drop for Staging {
     }
 }
 
-/// Creates `path` with `bytes`. Never opens an existing file for writing: a file of the
-/// staging folder may be a hard link into the current site, which must stay as it is.
 /// Creates `dir` and its missing parents, each marked as the top of a hierarchy
 /// ([`spread_subfolders`]).
 fn create_dirs(dir: &Path) -> std::io::Result<()> {
@@ -245,6 +243,8 @@ fn spread_subfolders(dir: &Path) {
 #[cfg(not(target_os = "linux"))]
 fn spread_subfolders(_dir: &Path) {}
 
+/// Creates `path` with `bytes`. Never opens an existing file for writing: a file of the
+/// staging folder may be a hard link into the current site, which must stay as it is.
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let create = || {

@@ -331,9 +331,9 @@ fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
         .collect();
     numbers.dedup();
     let mut shown = Vec::with_capacity(numbers.len() + 2);
+    // Sorted and without duplicates: 1 <= the window <= total.
     for n in numbers {
         match shown.last() {
-            Some(&Some(last)) if n <= last => continue,
             Some(&Some(last)) if n == last + 2 => shown.push(Some(last + 1)),
             Some(&Some(last)) if n > last + 2 => shown.push(None),
             _ => {}

@@ -411,20 +411,18 @@ mod tests {
     fn the_stem_cache_gives_what_the_stemmer_gives() {
         let text = "Les réfugiées et les réfugiés ; housing, houses, housed. \
                     L’intégration des familles, intégrations, familles housing";
+        fn ending_in<F: TokenFilter>(french: bool, stem: F) -> TextAnalyzer {
+            TextAnalyzer::builder(WordTokenizer::new(french))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .filter(FrenchEndings)
+                .filter(stem)
+                .build()
+        }
         for (lang, language) in [("en", Language::English), ("fr", Language::French)] {
             let french = lang == "fr";
-            let mut plain = TextAnalyzer::builder(WordTokenizer::new(french))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .filter(FrenchEndings)
-                .filter(Stemmer::new(language))
-                .build();
-            let mut cached = TextAnalyzer::builder(WordTokenizer::new(french))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .filter(FrenchEndings)
-                .filter(CachedStem::new(language))
-                .build();
+            let mut plain = ending_in(french, Stemmer::new(language));
+            let mut cached = ending_in(french, CachedStem::new(language));
             let expected = tokens(&mut plain, text);
             // Twice: the second time every word comes from the cache.
             for _ in 0..2 {

@@ -767,10 +767,19 @@ pub fn related(
     let Some((query, skip)) = related_query(index, snapshot, key, lang, exclude)? else {
         return Ok(Vec::new());
     };
-    let mut hits = snapshot
+    let hits = snapshot
         .searcher
         .search_with_statistics_provider(&query, &BestMatchesCollector { limit, skip }, snapshot)?
         .hits;
+    best_hits(snapshot, hits, limit)
+}
+
+/// The best `limit` of `hits`, in order, as shown.
+fn best_hits(
+    snapshot: &Snapshot,
+    mut hits: Vec<(Score, DocAddress)>,
+    limit: usize,
+) -> anyhow::Result<Vec<Hit>> {
     // Only the best `limit` are shown: select them, then sort those.
     if hits.len() > limit && limit > 0 {
         hits.select_nth_unstable_by(limit - 1, |a, b| hit_order(snapshot, a, b));
@@ -868,7 +877,7 @@ pub fn related_exhaustive(
     lang: &str,
     exclude: &[String],
     limit: usize,
-) -> anyhow::Result<Vec<(String, String, Score)>> {
+) -> anyhow::Result<Vec<Hit>> {
     let Some((query, skip)) = related_query(index, snapshot, key, lang, exclude)? else {
         return Ok(Vec::new());
     };
@@ -880,17 +889,7 @@ pub fn related_exhaustive(
         .searcher
         .search_with_statistics_provider(&query, &collector, snapshot)?;
     matches.hits.retain(|(_, a)| !skip.contains(a));
-    sort_hits(snapshot, &mut matches.hits);
-    let no_snippets = HashMap::new();
-    matches
-        .hits
-        .iter()
-        .take(limit)
-        .enumerate()
-        .map(|(i, (score, a))| {
-            hit(snapshot, i + 1, *score, *a, &no_snippets).map(|h| (h.key, h.lang, h.score))
-        })
-        .collect()
+    best_hits(snapshot, matches.hits, limit)
 }
 
 #[cfg(test)]

@@ -456,21 +456,21 @@ fn related_pages_prune_to_the_same_results_as_collecting_every_match() {
     for d in edited.iter().step_by(7) {
         for limit in [1, 5, 12] {
             let exclude = vec![format!("lessons/page-{}", compared % 300)];
-            let pruned: Vec<(String, String, f32)> = index
-                .related(&d.key, &d.lang, &exclude, limit)
-                .unwrap()
-                .into_iter()
-                .map(|h| (h.key, h.lang, h.score))
-                .collect();
-            let exhaustive = query::related_exhaustive(
-                &index.index,
-                &index.snapshot,
-                &d.key,
-                &d.lang,
-                &exclude,
-                limit,
-            )
-            .unwrap();
+            let ranked = |hits: Vec<Hit>| -> Vec<(String, String, f32)> {
+                hits.into_iter().map(|h| (h.key, h.lang, h.score)).collect()
+            };
+            let pruned = ranked(index.related(&d.key, &d.lang, &exclude, limit).unwrap());
+            let exhaustive = ranked(
+                query::related_exhaustive(
+                    &index.index,
+                    &index.snapshot,
+                    &d.key,
+                    &d.lang,
+                    &exclude,
+                    limit,
+                )
+                .unwrap(),
+            );
             assert_eq!(pruned, exhaustive, "{} {} limit {limit}", d.key, d.lang);
             compared += usize::from(!pruned.is_empty());
         }
