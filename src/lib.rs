@@ -46,6 +46,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// False for `check`: run every stage, write nothing.
     pub write: bool,
+    /// Replace an output folder that holds files Passerelle did not write
+    /// ([`output::claim`]); never the site or its sources.
+    pub force: bool,
     /// Keep the search index (`.passerelle/index/`) and derive the static search form.
     /// False for `check`, which writes nothing at all.
     pub index: bool,
@@ -251,6 +254,12 @@ impl Project {
             .output
             .clone()
             .unwrap_or_else(|| root.join(&config.output_dir));
+        // Before any work: a folder that is not ours to replace is refused at once.
+        let write_dir = if opts.write {
+            Some(output::claim(root, &output_dir, opts.force)?)
+        } else {
+            None
+        };
         let (theme, mut diags) = theme::Theme::load(root, &config);
         let today = model::Date::today();
         let base = base_hash(root, &theme, opts, today);
@@ -265,6 +274,8 @@ impl Project {
 
         let cache = self.incremental.then_some(&mut self.load_cache);
         let (loaded, d) = load::load_pages(root, &config, drafts, cache);
+        diags.extend(d);
+        let (copies, d) = site_static_files(root);
         diags.extend(d);
         clock.lap("load + front matter");
 
@@ -321,10 +332,9 @@ impl Project {
         }
 
         // From here on, the output is streamed into the staging folder as it is made.
-        let staging = if opts.write {
-            Some(output::Staging::create(&output_dir)?)
-        } else {
-            None
+        let staging = match &write_dir {
+            Some(dir) => Some(output::Staging::create(dir)?),
+            None => None,
         };
         let mut files: Vec<OutputFile> = Vec::new();
         let mut related: HashMap<resolve::PageId, Vec<resolve::PageId>> = HashMap::new();
@@ -403,8 +413,8 @@ impl Project {
             feeds.extend(feeds::calendars(&site, lang));
         }
         feeds.push(feeds::sitemap(&files));
-        let (copies, d) = static_files(root, &theme, &mut feeds);
-        diags.extend(d);
+        feeds.extend(theme_static_files(&theme, &copies));
+        diags.extend(static_collisions(&copies, files.iter().chain(&feeds)));
         if diags.iter().any(Diagnostic::is_error) {
             return Ok(finish(outcome, diags, clock));
         }
@@ -682,23 +692,53 @@ fn finish(mut outcome: BuildOutcome, mut diags: Vec<Diagnostic>, clock: Stopwatc
     outcome
 }
 
-/// Theme static files (in memory) and the site's `static/` (copied from disk, and winning
-/// over the theme's file of the same name).
-fn static_files(
-    root: &Path,
-    theme: &theme::Theme,
-    files: &mut Vec<OutputFile>,
-) -> (Vec<(PathBuf, String)>, Vec<Diagnostic>) {
-    let (site_static, diags) = load::files_under(&root.join("static"));
-    let copies: Vec<(PathBuf, String)> = site_static
+/// The site's `static/` folder: (source on disk, path in the output) of each file.
+fn site_static_files(root: &Path) -> (Vec<(PathBuf, String)>, Vec<Diagnostic>) {
+    let (files, diags) = load::files_under(root, &root.join("static"));
+    let copies = files
         .into_iter()
         .map(|(abs, rel)| (abs, rel.to_string_lossy().replace('\\', "/")))
         .collect();
-    let overridden: BTreeMap<&str, ()> = copies.iter().map(|(_, r)| (r.as_str(), ())).collect();
-    for (path, bytes) in &theme.static_files {
-        if !overridden.contains_key(path.as_str()) {
-            files.push(OutputFile::new(path.clone(), bytes.clone()));
-        }
-    }
     (copies, diags)
+}
+
+/// The theme's static files, but those the site's `static/` overrides by name.
+fn theme_static_files(theme: &theme::Theme, copies: &[(PathBuf, String)]) -> Vec<OutputFile> {
+    let overridden: BTreeMap<&str, ()> = copies.iter().map(|(_, r)| (r.as_str(), ())).collect();
+    theme
+        .static_files
+        .iter()
+        .filter(|(path, _)| !overridden.contains_key(path.as_str()))
+        .map(|(path, bytes)| OutputFile::new(path.clone(), bytes.clone()))
+        .collect()
+}
+
+/// A file of `static/` at the path of a generated file (a page, a feed, the search form)
+/// would silently replace it: each is an error naming both.
+fn static_collisions<'a>(
+    copies: &[(PathBuf, String)],
+    generated: impl Iterator<Item = &'a OutputFile>,
+) -> Vec<Diagnostic> {
+    let copied: HashMap<&str, &Path> = copies
+        .iter()
+        .map(|(src, rel)| (rel.as_str(), src.as_path()))
+        .collect();
+    let mut clashes: Vec<&str> = generated
+        .map(|f| f.path.as_str())
+        .chain([output::MARKER])
+        .filter(|path| copied.contains_key(path))
+        .collect();
+    clashes.sort_unstable();
+    clashes
+        .into_iter()
+        .map(|path| {
+            Diagnostic::error(
+                format!("static/{path}"),
+                diagnostics::Pos::START,
+                format!("this file has the path of a file the build generates, `{path}`, and would replace it"),
+            )
+            .value(path)
+            .help("rename or move the static file: static files add to the site, they never replace its pages, feeds or search files")
+        })
+        .collect()
 }

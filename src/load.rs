@@ -66,6 +66,8 @@ impl LoadCache {
         let old = cached.page.as_ref()?;
         // Stamped before reading: a write racing with the read leaves a stale stamp, which
         // only makes the next full load read the file again.
+        // A link turned to point outside the site: the full load reports it.
+        resolves_inside(&root.canonicalize().ok()?, &root.join(rel)).ok()?;
         let meta = std::fs::metadata(root.join(rel)).ok()?;
         let stamp = Stamp {
             len: meta.len(),
@@ -178,6 +180,7 @@ pub fn load_pages(
 fn walk_content(root: &Path, config: &SiteConfig) -> (Vec<Found>, Vec<Diagnostic>) {
     let mut found = Vec::new();
     let mut diags = Vec::new();
+    let mut problems = Vec::new();
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         diags.push(
@@ -186,45 +189,20 @@ fn walk_content(root: &Path, config: &SiteConfig) -> (Vec<Found>, Vec<Diagnostic
         );
         return (found, diags);
     }
-    for entry in WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .and_then(|p| p.strip_prefix(root).ok())
-                    .map_or_else(|| PathBuf::from(CONTENT_DIR), Path::to_path_buf);
-                let message = if e.loop_ancestor().is_some() {
-                    "this link points back to a folder that contains it (a symlink loop); it is skipped".to_string()
-                } else {
-                    format!("cannot read: {e}")
-                };
-                diags.push(
-                    Diagnostic::error(path, Pos::START, message)
-                        .help("remove the link or fix the file's permissions"),
-                );
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
+    diags.extend(walk_inside(root, &content, |entry| {
         let name = entry.file_name().to_string_lossy();
         if name.starts_with('.') || !name.ends_with(".md") {
-            continue;
+            return;
         }
         let Ok(rel) = entry.path().strip_prefix(root) else {
-            continue;
+            return;
         };
-        let rel = rel.to_path_buf();
-        match name_file(&rel, config) {
+        match name_file(rel, config) {
             Ok(f) => found.push(f),
-            Err(d) => diags.push(*d),
+            Err(d) => problems.push(*d),
         }
-    }
+    }));
+    diags.append(&mut problems);
     (found, diags)
 }
 
@@ -408,33 +386,87 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (Pos, u8)> {
     })
 }
 
-/// Every file under `dir`, as (absolute source, path relative to `dir`), sorted.
-pub fn files_under(dir: &Path) -> (Vec<(PathBuf, PathBuf)>, Vec<Diagnostic>) {
+/// Every file under `dir` (a folder of the site at `root`), as (absolute source, path
+/// relative to `dir`), sorted; links are followed only inside the site ([`walk_inside`]).
+pub fn files_under(root: &Path, dir: &Path) -> (Vec<(PathBuf, PathBuf)>, Vec<Diagnostic>) {
     let mut files = Vec::new();
-    let mut diags = Vec::new();
     if !dir.is_dir() {
-        return (files, diags);
+        return (files, Vec::new());
     }
-    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                if let Ok(rel) = e.path().strip_prefix(dir) {
-                    files.push((e.path().to_path_buf(), rel.to_path_buf()));
-                }
+    let diags = walk_inside(root, dir, |entry| {
+        if let Ok(rel) = entry.path().strip_prefix(dir) {
+            files.push((entry.path().to_path_buf(), rel.to_path_buf()));
+        }
+    });
+    (files, diags)
+}
+
+/// Walks `dir`, in name order, and calls `visit` for each file. Symlinks are followed
+/// where they resolve inside the site at `root`, so authors may share a file between
+/// folders. A link that resolves outside it is an error naming the link and its target,
+/// and nothing is read through it: a site must not publish `/etc/passwd` because a link
+/// said so. Loops and unreadable entries are errors too; the walk goes on past each.
+pub fn walk_inside(
+    root: &Path,
+    dir: &Path,
+    mut visit: impl FnMut(&walkdir::DirEntry),
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let shown = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let mut walk = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map_or_else(|| shown(dir), shown);
+                let message = if e.loop_ancestor().is_some() {
+                    "this link points back to a folder that contains it (a symlink loop); it is skipped".to_string()
+                } else {
+                    format!("cannot read: {e}")
+                };
+                diags.push(
+                    Diagnostic::error(path, Pos::START, message)
+                        .help("remove the link or fix the file's permissions"),
+                );
+                continue;
             }
-            Ok(_) => {}
-            Err(e) => diags.push(
+        };
+        if entry.path_is_symlink()
+            && let Err(target) = resolves_inside(&root_real, entry.path())
+        {
+            diags.push(
                 Diagnostic::error(
-                    e.path()
-                        .map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
+                    shown(entry.path()),
                     Pos::START,
-                    format!("cannot read: {e}"),
+                    "this link points outside the site folder; nothing is read through it",
                 )
-                .help("remove the link or fix the file's permissions"),
-            ),
+                .value(target.display().to_string())
+                .help("copy what it points to into the site, or make the link point inside the site folder"),
+            );
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_file() {
+            visit(&entry);
         }
     }
-    (files, diags)
+    diags
+}
+
+/// `Ok` when `path`, links resolved, is inside `root_real` (itself resolved); otherwise
+/// where it leads.
+pub fn resolves_inside(root_real: &Path, path: &Path) -> Result<(), PathBuf> {
+    match path.canonicalize() {
+        Ok(real) if real.starts_with(root_real) => Ok(()),
+        Ok(real) => Err(real),
+        Err(_) => Err(std::fs::read_link(path).unwrap_or_else(|_| path.to_path_buf())),
+    }
 }
 
 #[cfg(test)]

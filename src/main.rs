@@ -181,6 +181,10 @@ struct BuildArgs {
     /// Print how long each stage of the build took
     #[arg(long)]
     timings: bool,
+    /// Replace the output folder even if it holds files Passerelle did not write (never
+    /// the site folder, a folder above it, or its content/, static/ or templates/)
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -204,6 +208,7 @@ fn main() -> ExitCode {
                 base_url: args.base_url,
                 write: true,
                 index: true,
+                force: args.force,
             },
             args.timings,
         ),

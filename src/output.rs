@@ -51,6 +51,162 @@ impl OutputFile {
     }
 }
 
+/// The file every build leaves at the top of its output folder: a later build replaces
+/// only a folder that is absent, empty, or marked with it, so a mistyped `--output` never
+/// deletes a user's files.
+pub const MARKER: &str = ".passerelle-output";
+const MARKER_TEXT: &str =
+    "This folder is the output of `passerelle build`, which replaces it whole on every build.\n";
+
+/// Folders of the site that an output folder may never be, nor be inside, even with
+/// `--force`: replacing them would delete the sources.
+const SOURCE_FOLDERS: [&str; 5] = ["content", "static", "templates", "themes", ".passerelle"];
+
+/// Why a build will not write to the output folder it was given: a usage error, not an
+/// author mistake, so `main` exits with 2.
+#[derive(Debug)]
+pub struct Refusal(String);
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Checks that `out` is a folder the build may replace, and returns the real folder to
+/// replace: `out` itself, or the folder a symlinked `out` points to (the site is written
+/// through the link, which stays). Refused, whatever `force` says: the site root, any
+/// folder above it, and anything under its sources. Refused without `force`: a folder
+/// that holds files but not the marker of a previous build. Always refused: a file, a
+/// link to a file or to nothing.
+pub fn claim(root: &Path, out: &Path, force: bool) -> Result<PathBuf, Refusal> {
+    let shown = out.display();
+    let root_real = root.canonicalize().map_err(|e| {
+        Refusal(format!(
+            "cannot read the site folder {}: {e}",
+            root.display()
+        ))
+    })?;
+    let real = match std::fs::symlink_metadata(out) {
+        Ok(meta) if meta.file_type().is_symlink() => match out.canonicalize() {
+            Ok(target) if target.is_dir() => target,
+            Ok(target) => {
+                return Err(Refusal(format!(
+                    "the output folder {shown} is a link to a file ({}), not to a folder; \
+                     remove the link or choose another folder with --output",
+                    target.display()
+                )));
+            }
+            Err(_) => {
+                return Err(Refusal(format!(
+                    "the output folder {shown} is a link to something that does not exist; \
+                     create the folder it points to, or remove the link"
+                )));
+            }
+        },
+        Ok(meta) if meta.is_dir() => out
+            .canonicalize()
+            .map_err(|e| Refusal(format!("cannot read the output folder {shown}: {e}")))?,
+        Ok(_) => {
+            return Err(Refusal(format!(
+                "the output folder {shown} is a file, not a folder; \
+                 choose another folder with --output, or move the file away"
+            )));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => absent_path(out)?,
+        Err(e) => {
+            return Err(Refusal(format!(
+                "cannot read the output folder {shown}: {e}"
+            )));
+        }
+    };
+    if root_real.starts_with(&real) {
+        return Err(Refusal(format!(
+            "the output folder {shown} holds the site itself ({}); a build replaces its \
+             output folder whole, so it must be a folder of its own, such as public/ \
+             (--force does not change this)",
+            root_real.display()
+        )));
+    }
+    if let Some(source) = SOURCE_FOLDERS
+        .iter()
+        .find(|s| real.starts_with(root_real.join(s)))
+    {
+        return Err(Refusal(format!(
+            "the output folder {shown} is inside the site's {source}/ folder; a build \
+             replaces its output folder whole, so it must be a folder of its own, such as \
+             public/ (--force does not change this)"
+        )));
+    }
+    if force || !real.is_dir() {
+        return Ok(real);
+    }
+    let entries: Vec<String> = std::fs::read_dir(&real)
+        .map_err(|e| Refusal(format!("cannot read the output folder {shown}: {e}")))?
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                name + "/"
+            } else {
+                name
+            }
+        })
+        .collect();
+    if entries.is_empty() || entries.iter().any(|e| e == MARKER) {
+        return Ok(real);
+    }
+    let mut sample: Vec<&str> = entries.iter().map(String::as_str).collect();
+    sample.sort_unstable();
+    let more = if sample.len() > 3 { ", …" } else { "" };
+    sample.truncate(3);
+    Err(Refusal(format!(
+        "the output folder {shown} already holds files that Passerelle did not write ({}{more}); \
+         a build replaces the whole folder. Choose a new or empty folder with --output, or \
+         pass --force to replace it (its files will be deleted)",
+        sample.join(", ")
+    )))
+}
+
+/// Where an output folder that does not exist yet would be: its deepest existing
+/// ancestor, resolved, and the rest of the path as written.
+fn absent_path(out: &Path) -> Result<PathBuf, Refusal> {
+    let absolute = std::path::absolute(out).map_err(|e| {
+        Refusal(format!(
+            "cannot use {} as output folder: {e}",
+            out.display()
+        ))
+    })?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while std::fs::symlink_metadata(existing).is_err() {
+        rest.push(existing.file_name());
+        existing = existing
+            .parent()
+            .ok_or_else(|| Refusal(format!("cannot use {} as output folder", out.display())))?;
+    }
+    let mut real = existing.canonicalize().map_err(|e| {
+        Refusal(format!(
+            "cannot use {} as output folder: {e}",
+            out.display()
+        ))
+    })?;
+    for name in rest.into_iter().rev() {
+        // `None` is a `..` (or a `.`) after a folder that does not exist.
+        let name = name.ok_or_else(|| {
+            Refusal(format!(
+                "the output folder {} goes through a folder that does not exist; \
+                 write it without `..`",
+                out.display()
+            ))
+        })?;
+        real.push(name);
+    }
+    Ok(real)
+}
+
 const STAGING: &str = "staging";
 /// Static files up to this size are read whole, to be linked when unchanged; larger ones
 /// are always copied.
@@ -100,13 +256,17 @@ impl Staging {
                 .with_context(|| format!("cannot remove {}", dir.display()))?;
         }
         create_dirs(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        Ok(Staging {
+        let staging = Staging {
             reuse: std::sync::atomic::AtomicBool::new(out.is_dir()),
             out: out.to_path_buf(),
             dir,
             id,
             committed: false,
-        })
+        };
+        let marker = staging.dir.join(MARKER);
+        write_new(&marker, MARKER_TEXT.as_bytes())
+            .with_context(|| format!("cannot write {}", marker.display()))?;
+        Ok(staging)
     }
 
     /// Writes one file now (the build streams pages here as they are rendered, so they

@@ -110,7 +110,7 @@ impl Theme {
                 )),
             );
         }
-        let (files, d) = files_under(&theme_dir);
+        let (files, d) = files_under(root, &theme_dir);
         diags.extend(d);
         for (abs, rel) in files {
             let rel = rel.to_string_lossy().replace('\\', "/");
@@ -128,7 +128,7 @@ impl Theme {
                 )),
             }
         }
-        let (files, d) = files_under(&root.join("templates"));
+        let (files, d) = files_under(root, &root.join("templates"));
         diags.extend(d);
         for (abs, rel) in files {
             let rel = rel.to_string_lossy().replace('\\', "/");
@@ -213,7 +213,7 @@ mod tests {
     #[test]
     fn every_default_theme_file_is_embedded() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-        let (files, _) = files_under(&dir);
+        let (files, _) = files_under(&dir, &dir);
         for (_, rel) in files {
             let rel = rel.to_string_lossy().replace('\\', "/");
             assert!(

@@ -16,6 +16,7 @@ mod kill;
 mod limits;
 mod lint;
 mod packet;
+mod safety;
 mod scaffold;
 mod scan;
 mod search_parity;
