@@ -181,8 +181,35 @@ fn edited_body() {
         full.rendered,
         full.all
     );
-    // The page and its translation (which now says it may be behind): listings show only
-    // front matter.
+    // Only the page: its translation records no revision, so nothing it shows changed, and
+    // listings show only front matter.
+    assert!(watcher.patched, "a body edit should patch the last build");
+    assert_eq!(watcher.rendered, 1);
+}
+
+#[test]
+fn edited_body_of_a_tracked_source_marks_its_translation_stale() {
+    let [_, watcher] = steps_equal_clean(|| -> Vec<Step> {
+        vec![
+            Box::new(|s: &TestSite| {
+                crate::harness::run_in(
+                    s.root(),
+                    &["mark-current", "content/case-studies/food-hub-montreal-nord.fr.md"],
+                    s.root(),
+                )
+                .assert_code(0);
+            }),
+            Box::new(|s: &TestSite| {
+                replace(
+                    s,
+                    FOOD_HUB,
+                    "Volunteers delivered",
+                    "Neighbours and volunteers delivered",
+                );
+            }),
+        ]
+    });
+    // The page, and its translation, which now says it may be behind.
     assert!(watcher.patched, "a body edit should patch the last build");
     assert_eq!(watcher.rendered, 2);
 }

@@ -1,0 +1,540 @@
+//! Render: the read-only `Site` and the rendered Markdown → HTML files, in parallel.
+//!
+//! Tera 2 gets the theme's templates once. Per-language data (site title, menu, UI
+//! strings) is built once as tera values, the globals `L` and `site`, shared by every
+//! page. Each output gets a typed view ([`views`]), which is both what its template reads
+//! and what decides whether a kept output is still good: a build that keeps a cache (serve,
+//! watch) hashes each view and renders again only the outputs whose view changed.
+
+pub mod views;
+
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use tera::{Context, Tera, Value};
+
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::i18n;
+use crate::markdown::{Rendered, french_spacing};
+use crate::model::{Kind, Role};
+use crate::output::{OutputFile, SitemapEntry};
+use crate::resolve::{PageId, Site};
+use crate::theme::Theme;
+use views::{Job, Output, Views};
+
+/// Everything a render needs besides the site.
+pub struct RenderInput<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    /// Rendered body of each page, by [`PageId`].
+    pub bodies: &'a [std::sync::Arc<Rendered>],
+    /// Related pages of each forum, found by the search index.
+    pub related: &'a HashMap<PageId, Vec<PageId>>,
+    /// Today, for "upcoming" forums.
+    pub today: crate::model::Date,
+    /// Hash of the config and the theme: when it changes, nothing rendered before is reused.
+    pub base: u64,
+}
+
+/// Files rendered by a previous build, with the hash of the view each was made from, and
+/// which outputs read which page (for [`render_changed`]).
+#[derive(Default)]
+pub struct RenderCache {
+    outputs: HashMap<String, (u64, OutputFile)>,
+    /// The theme's templates, parsed once (the cache is dropped when the theme changes).
+    tera: Option<Tera>,
+    /// The outputs of the build that filled the cache.
+    jobs: Vec<Job>,
+    /// By [`PageId`] of that build: the indexes in `jobs` of the outputs whose view read
+    /// the page.
+    readers: Vec<Vec<u32>>,
+}
+
+/// What one job gave.
+struct Made {
+    /// Output path and view hash; `None` when the view could not be built.
+    key: Option<(String, u64)>,
+    reads: Vec<PageId>,
+    file: Result<OutputFile, Diagnostic>,
+    /// Rendered now, not reused.
+    fresh: bool,
+}
+
+/// Renders every HTML page; with a `cache`, a page whose view did not change since the
+/// build that filled it is reused, not rendered again. Returns the files, the problems
+/// and how many pages were actually rendered.
+pub fn render_site(
+    input: &RenderInput,
+    mut cache: Option<&mut RenderCache>,
+    sink: Option<&crate::output::Staging>,
+) -> (Vec<OutputFile>, Vec<Diagnostic>, usize) {
+    let mut diags = Vec::new();
+    let tera = match cache.as_ref().and_then(|c| c.tera.clone()) {
+        Some(t) => t,
+        None => match build_tera(input.theme) {
+            Ok(t) => t,
+            Err(d) => return (Vec::new(), d, 0),
+        },
+    };
+    let r = Renderer::new(input, tera);
+    let jobs = r.jobs();
+    let empty = HashMap::new();
+    let previous = cache.as_ref().map_or(&empty, |c| &c.outputs);
+    let keep = cache.is_some();
+    let results: Vec<Made> = jobs
+        .par_iter()
+        .map(|job| {
+            let made = r.make(job, keep, |path, hash| {
+                previous
+                    .get(path)
+                    .filter(|(old, _)| *old == hash)
+                    .map(|(_, file)| file.clone())
+            });
+            let file = made.file.and_then(|file| match sink {
+                // Written at once; a one-shot build then forgets the bytes.
+                Some(s) => match s.write(&file) {
+                    Ok(()) if keep => Ok(file),
+                    Ok(()) => Ok(file.without_bytes()),
+                    Err(e) => Err(Diagnostic::error(
+                        file.path.as_str(),
+                        Pos::START,
+                        format!("{e:#}"),
+                    )),
+                },
+                None => Ok(file),
+            });
+            Made { file, ..made }
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut outputs = HashMap::with_capacity(if keep { results.len() } else { 0 });
+    let mut readers: Vec<Vec<u32>> =
+        vec![Vec::new(); if keep { input.site.pages.len() } else { 0 }];
+    let mut rendered = 0;
+    for (j, made) in results.into_iter().enumerate() {
+        rendered += usize::from(made.fresh);
+        if keep {
+            for id in made.reads {
+                readers[id].push(j as u32);
+            }
+        }
+        match made.file {
+            Ok(f) => {
+                if let Some((path, hash)) = made.key.filter(|_| keep) {
+                    outputs.insert(path, (hash, f.clone()));
+                }
+                files.push(f);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if let Some(cache) = cache.as_mut() {
+        cache.outputs = outputs;
+        cache.readers = readers;
+        cache.tera = Some(r.tera);
+        cache.jobs = jobs;
+    }
+    (files, diags, rendered)
+}
+
+/// After an edit that changed only the bodies of `changed` pages (their front matter, and
+/// so the site's structure, are as in the build that filled `cache`): builds again the
+/// views of the outputs that read those pages, and renders those whose view changed.
+/// Returns the files that differ from the cached ones, the problems of the outputs looked
+/// at, and how many were rendered.
+pub fn render_changed(
+    input: &RenderInput,
+    cache: &mut RenderCache,
+    changed: &[PageId],
+) -> (Vec<OutputFile>, Vec<Diagnostic>, usize) {
+    let Some(tera) = cache.tera.clone() else {
+        return (Vec::new(), Vec::new(), 0);
+    };
+    let r = Renderer::new(input, tera);
+    let mut affected: Vec<u32> = changed
+        .iter()
+        .flat_map(|&id| cache.readers.get(id).into_iter().flatten().copied())
+        .collect();
+    affected.sort_unstable();
+    affected.dedup();
+    let jobs = &cache.jobs;
+    let outputs = &cache.outputs;
+    let results: Vec<Made> = affected
+        .par_iter()
+        .map(|&j| {
+            r.make(&jobs[j as usize], true, |path, hash| {
+                outputs
+                    .get(path)
+                    .filter(|(old, _)| *old == hash)
+                    .map(|(_, file)| file.clone())
+            })
+        })
+        .filter(|made| made.fresh || made.file.is_err())
+        .collect();
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let rendered = results.len();
+    for made in results {
+        match made.file {
+            Ok(f) => {
+                if let Some((path, hash)) = made.key {
+                    cache.outputs.insert(path, (hash, f.clone()));
+                }
+                files.push(f);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    (files, diags, rendered)
+}
+
+fn build_tera(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    if let Err(e) = tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    ) {
+        return Err(vec![
+            Diagnostic::error("templates", Pos::START, format!("a template has an error: {e}"))
+                .help("fix the template named above; the built-in theme's templates are in themes/default/templates/"),
+        ]);
+    }
+    Ok(tera)
+}
+
+/// Page numbers a pager shows either side of the current one; the first and last are
+/// always shown. Listing every page would make each listing page as long as the list of
+/// pages, and the whole set of listings quadratic in the size of the site.
+const PAGER_WINDOW: usize = 2;
+
+/// The page numbers a pager shows, in order, with `None` for each elided run: the first
+/// and last pages, and [`PAGER_WINDOW`] pages either side of `current`. A run of one page
+/// is shown rather than elided, since "…" would take as much room as the number.
+fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
+    let window = current.saturating_sub(PAGER_WINDOW).max(1)..=(current + PAGER_WINDOW).min(total);
+    let mut numbers: Vec<usize> = std::iter::once(1)
+        .chain(window)
+        .chain(std::iter::once(total))
+        .collect();
+    numbers.dedup();
+    let mut shown = Vec::with_capacity(numbers.len() + 2);
+    // Sorted and without duplicates: 1 <= the window <= total.
+    for n in numbers {
+        match shown.last() {
+            Some(&Some(last)) if n == last + 2 => shown.push(Some(last + 1)),
+            Some(&Some(last)) if n > last + 2 => shown.push(None),
+            _ => {}
+        }
+        shown.push(Some(n));
+    }
+    shown
+}
+
+/// What every output of one build shares: the site, the parsed templates and the globals.
+pub struct Renderer<'a> {
+    input: &'a RenderInput<'a>,
+    site: &'a Site,
+    tera: Tera,
+    /// Per-language shared values: `L` in templates.
+    per_lang: HashMap<String, Value>,
+    /// `site` in templates.
+    site_value: Value,
+    /// Hash of the config, the theme and the globals: part of every output's hash.
+    globals: u64,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(input: &'a RenderInput<'a>, tera: Tera) -> Self {
+        let site = input.site;
+        let config = &site.config;
+        let mut per_lang = HashMap::new();
+        let mut globals = DefaultHasher::new();
+        input.base.hash(&mut globals);
+        for lang in &config.languages {
+            let t = input.theme.strings.get(lang).cloned().unwrap_or_default();
+            let nav: Vec<serde_json::Value> = config
+                .sections
+                .iter()
+                .map(|s| serde_json::json!({ "name": s.name, "title": s.title.get(lang), "url": site.section_url(&s.name, lang) }))
+                .collect();
+            let taxonomies: Vec<serde_json::Value> = config
+                .taxonomies
+                .iter()
+                .map(|t| serde_json::json!({ "name": t.name, "title": t.title.get(lang), "url": site.taxonomy_url(&t.name, lang) }))
+                .collect();
+            // A calendar file exists only when some forum has a date (see feeds::calendars).
+            let has_calendar = site
+                .newest
+                .get(lang)
+                .into_iter()
+                .flatten()
+                .any(|&id| site.pages[id].fm.fields.starts.is_some());
+            let forum_section = config.section_of_kind(Kind::Forum).filter(|_| has_calendar);
+            let value = serde_json::json!({
+                "code": lang,
+                "name": i18n::native_name(lang),
+                "title": typo(lang, config.title.get(lang), config),
+                "description": typo(lang, config.description.get(lang), config),
+                "home_url": site.home_url(lang),
+                "search_url": site.search_url(lang),
+                "feed_url": format!("/{lang}/atom.xml"),
+                "calendar_url": forum_section.map(|s| format!("/{lang}/{}/calendar.ics", s.slug.get(lang))),
+                "nav": nav,
+                "taxonomies": taxonomies,
+                "t": t,
+            });
+            hash_serialized(&mut globals, &value);
+            per_lang.insert(lang.clone(), Value::from_serializable(&value));
+        }
+        let site_json = serde_json::json!({
+            "base_url": config.base_url,
+            "default_language": config.default_language,
+            "languages": config.languages,
+            "extra": config.extra,
+        });
+        hash_serialized(&mut globals, &site_json);
+        Renderer {
+            input,
+            site,
+            tera,
+            per_lang,
+            site_value: Value::from_serializable(&site_json),
+            globals: globals.finish(),
+        }
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let config = &site.config;
+        let mut jobs = vec![Job::Landing, Job::NotFound];
+        for (id, p) in site.pages.iter().enumerate() {
+            if matches!(p.role, Role::Page { .. }) {
+                jobs.push(Job::Page(id));
+            }
+            if p.kind() == Some(Kind::Forum) {
+                jobs.push(Job::Packet(id));
+            }
+        }
+        for lang in &config.languages {
+            jobs.push(Job::Home(lang.clone()));
+            jobs.push(Job::Search(lang.clone()));
+            for s in &config.sections {
+                let count = site
+                    .section_pages
+                    .get(&(s.name.clone(), lang.clone()))
+                    .map_or(0, Vec::len);
+                for page in 1..=count.div_ceil(s.paginate).max(1) {
+                    jobs.push(Job::Section {
+                        section: s.name.clone(),
+                        lang: lang.clone(),
+                        page,
+                    });
+                }
+            }
+            for t in &config.taxonomies {
+                jobs.push(Job::Taxonomy {
+                    taxonomy: t.name.clone(),
+                    lang: lang.clone(),
+                });
+                for term in &t.terms {
+                    let count = self.term_ids(&t.name, &term.id, lang).len();
+                    for page in 1..=count.div_ceil(TERM_PAGE_SIZE).max(1) {
+                        jobs.push(Job::Term {
+                            taxonomy: t.name.clone(),
+                            term: term.id.clone(),
+                            lang: lang.clone(),
+                            page,
+                        });
+                    }
+                }
+            }
+        }
+        jobs
+    }
+
+    /// Builds the view of `job`; with `hashed`, hashes it and takes the file `kept` gives
+    /// for its path and hash, if any, instead of rendering it again.
+    fn make(
+        &self,
+        job: &Job,
+        hashed: bool,
+        kept: impl Fn(&str, u64) -> Option<OutputFile>,
+    ) -> Made {
+        let views = Views::new(self);
+        let output = views.output(job);
+        let reads = views.into_reads();
+        let output = match output {
+            Ok(o) => o,
+            Err(d) => {
+                return Made {
+                    key: None,
+                    reads,
+                    file: Err(d),
+                    fresh: true,
+                };
+            }
+        };
+        let path = url_to_file(&output.url);
+        let hash = hashed.then(|| self.hash(&output)).flatten();
+        if let Some(file) = hash.and_then(|h| kept(&path, h)) {
+            return Made {
+                key: hash.map(|h| (path, h)),
+                reads,
+                file: Ok(file),
+                fresh: false,
+            };
+        }
+        Made {
+            key: hash.map(|h| (path, h)),
+            reads,
+            file: self.render(output),
+            fresh: true,
+        }
+    }
+
+    /// Everything the file made from `output` depends on: the view, the template's name
+    /// and the sitemap data, and the globals.
+    /// `None` if the view cannot be serialized: the output is then never reused.
+    fn hash(&self, output: &Output) -> Option<u64> {
+        let mut h = DefaultHasher::new();
+        self.globals.hash(&mut h);
+        hash_serialized(&mut h, output).then(|| h.finish())
+    }
+
+    fn render(&self, output: Output) -> Result<OutputFile, Diagnostic> {
+        let failed = |e: &dyn std::fmt::Display| {
+            Diagnostic::error(
+                format!("templates/{}", output.template),
+                Pos::START,
+                format!("the template failed for {}: {e}", output.url),
+            )
+            .help("fix the template, or remove your override to use the built-in one")
+        };
+        let mut ctx = Context::from_serialize(&output.document).map_err(|e| failed(&e))?;
+        let lang = &output.document.chrome.lang;
+        ctx.insert_value(
+            "L",
+            self.per_lang.get(lang).cloned().unwrap_or_else(Value::none),
+        );
+        ctx.insert_value("site", self.site_value.clone());
+        let html = self
+            .tera
+            .render(&output.template, &ctx)
+            .map_err(|e| failed(&e))?;
+        let mut file = OutputFile::new(url_to_file(&output.url), html.into_bytes());
+        if output.in_sitemap {
+            file.sitemap = Some(SitemapEntry {
+                url: self.site.absolute(&output.url),
+                lastmod: output.lastmod,
+                alternates: output
+                    .versions
+                    .iter()
+                    .map(|(l, u)| (l.clone(), self.site.absolute(u)))
+                    .collect(),
+            });
+        }
+        Ok(file)
+    }
+
+    fn term_ids(&self, taxonomy: &str, term: &str, lang: &str) -> &'a [PageId] {
+        self.site
+            .term_pages
+            .get(&(taxonomy.to_string(), term.to_string(), lang.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn t(&self, lang: &str, key: &str) -> String {
+        self.input
+            .theme
+            .strings
+            .get(lang)
+            .and_then(|s| s.get(key))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+}
+
+/// Feeds the JSON form of `value` to `h` as it is written, without holding it; false if
+/// it cannot be serialized.
+fn hash_serialized(h: &mut DefaultHasher, value: &impl serde::Serialize) -> bool {
+    struct Feed<'h>(&'h mut DefaultHasher);
+    impl std::io::Write for Feed<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    serde_json::to_writer(Feed(h), value).is_ok()
+}
+
+const TERM_PAGE_SIZE: usize = 20;
+
+/// French typography for front-matter text on French pages (Markdown gets it in markdown.rs).
+fn typo(lang: &str, text: &str, config: &crate::config::SiteConfig) -> String {
+    if lang == "fr" && config.french_typography {
+        french_spacing(text)
+    } else {
+        text.to_string()
+    }
+}
+
+/// JSON to put inside `<script type="application/json">`: `<`, `>` and `&` escaped, so no
+/// label can close the script element.
+fn script_json(value: &serde_json::Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// `/en/x/` → `en/x/index.html`.
+pub fn url_to_file(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".to_string()
+    } else if trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_numbers;
+
+    fn shown(current: usize, total: usize) -> String {
+        pager_numbers(current, total)
+            .iter()
+            .map(|n| n.map_or("…".to_string(), |n| n.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn a_pager_shows_the_ends_and_a_window_around_the_current_page() {
+        assert_eq!(shown(1, 1), "1");
+        assert_eq!(shown(1, 2), "1 2");
+        assert_eq!(shown(1, 7), "1 2 3 … 7");
+        assert_eq!(shown(4, 7), "1 2 3 4 5 6 7");
+        assert_eq!(shown(5, 10), "1 2 3 4 5 6 7 … 10");
+        assert_eq!(shown(50, 700), "1 … 48 49 50 51 52 … 700");
+        assert_eq!(shown(700, 700), "1 … 698 699 700");
+    }
+
+    #[test]
+    fn a_pager_elides_no_single_page() {
+        // 1 … 3 would hide only page 2: showing it takes no more room.
+        assert_eq!(shown(5, 5), "1 2 3 4 5");
+        assert_eq!(shown(6, 6), "1 … 4 5 6");
+    }
+}
