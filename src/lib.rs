@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod frontmatter;
 pub mod i18n;
+pub mod incremental;
 pub mod lint;
 pub mod load;
 pub mod markdown;
@@ -75,6 +76,9 @@ pub struct BuildOutcome {
     /// Set by the fast way of [`Project::build_after`]: `files` then holds only the files
     /// that differ from the previous outcome's (none was added or removed).
     pub patch: bool,
+    /// The search outputs (index, related pages, static form) are the last build's and
+    /// may be out of date: a [`Project::build`] renews them.
+    pub search_stale: bool,
 }
 
 impl BuildOutcome {
@@ -154,76 +158,39 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
 /// in proportion to what it touches. The result is always that of a clean build.
 pub struct Project {
     opts: BuildOptions,
-    base: u64,
-    load_cache: load::LoadCache,
-    bodies: HashMap<(String, String), (std::sync::Arc<markdown::Rendered>, Vec<Diagnostic>)>,
-    render_cache: render::RenderCache,
+    /// The configuration of the last build that could read site.toml.
+    config: Option<std::sync::Arc<SiteConfig>>,
+    caches: incremental::Caches,
     /// How many pages the last build rendered (the rest were reused).
-    pub rendered: usize,
+    rendered: usize,
     /// The search index as the last build left it (when `index` is on).
-    pub search: Option<std::sync::Arc<search::SearchIndex>>,
-    /// Keep what a next build can reuse (`serve`, `watch`). A one-shot build keeps
-    /// nothing and streams pages to disk as they are rendered, to stay small in memory.
-    incremental: bool,
-    /// `serve`: reuse the last search outputs (static form, related pages) instead of
-    /// rebuilding them, so edited pages reach the browser first; [`Project::search_stale`]
-    /// then says a full build must follow.
-    pub defer_search: bool,
-    /// The last build reused search outputs that may be out of date.
-    pub search_stale: bool,
-    search_outputs: Option<SearchOutputs>,
-    /// The last good build, kept so an edit of page bodies can patch it
-    /// ([`Project::build_after`]). Taken (left `None`) by any build that fails.
-    last: Option<LastBuild>,
+    search: Option<std::sync::Arc<search::SearchIndex>>,
 }
 
-/// What a good build made and read, for [`Project::build_after`].
-struct LastBuild {
-    site: resolve::Site,
-    theme: theme::Theme,
-    today: model::Date,
-    bodies: Vec<std::sync::Arc<markdown::Rendered>>,
-    related: HashMap<resolve::PageId, Vec<resolve::PageId>>,
-    files: Vec<OutputFile>,
-    /// Output path → position in `files`.
-    file_index: HashMap<String, usize>,
-    copies: Vec<(PathBuf, String)>,
-    /// Every diagnostic but those of the Markdown stage, which are by page in `page_diags`.
-    other_diags: Vec<Diagnostic>,
-    page_diags: Vec<Vec<Diagnostic>>,
-    /// Source path → page.
-    by_path: HashMap<PathBuf, resolve::PageId>,
-    pages: usize,
-}
-
-/// What the search stages produced, kept by key so a later build can reuse it.
-struct SearchOutputs {
-    files: Vec<OutputFile>,
-    related: HashMap<(String, String), Vec<(String, String)>>,
+/// Which part of the site a build makes again.
+enum Scope {
+    /// Everything (outputs whose view did not change are still reused).
+    All,
+    /// Only what reads these pages, whose bodies alone changed: the last build's structure
+    /// stays.
+    Bodies(Vec<resolve::PageId>),
 }
 
 impl Project {
     pub fn new(opts: BuildOptions) -> Self {
         Self {
             opts,
-            base: 0,
-            load_cache: load::LoadCache::default(),
-            bodies: HashMap::new(),
-            render_cache: render::RenderCache::default(),
+            config: None,
+            caches: incremental::Caches::kept(),
             rendered: 0,
             search: None,
-            incremental: true,
-            defer_search: false,
-            search_stale: false,
-            search_outputs: None,
-            last: None,
         }
     }
 
     /// A project built once: nothing is kept for a next build.
     pub fn one_shot(opts: BuildOptions) -> Self {
         Self {
-            incremental: false,
+            caches: incremental::Caches::default(),
             ..Self::new(opts)
         }
     }
@@ -232,16 +199,49 @@ impl Project {
         &self.opts
     }
 
-    pub fn build(&mut self) -> anyhow::Result<BuildOutcome> {
-        self.last = None;
-        let mut clock = Stopwatch::new();
-        let mut outcome = BuildOutcome::default();
-        let opts = &self.opts;
-        let root = opts.root.as_path();
+    /// The site's configuration as the last build read it (`None` before a build, or if
+    /// site.toml never could be read).
+    pub fn config(&self) -> Option<&std::sync::Arc<SiteConfig>> {
+        self.config.as_ref()
+    }
 
+    /// How many pages the last build rendered (the rest were reused).
+    pub fn rendered(&self) -> usize {
+        self.rendered
+    }
+
+    /// The search index of the last build that made one.
+    pub fn search_index(&self) -> Option<&std::sync::Arc<search::SearchIndex>> {
+        self.search.as_ref()
+    }
+
+    /// Builds everything.
+    pub fn build(&mut self) -> anyhow::Result<BuildOutcome> {
+        self.run(None)
+    }
+
+    /// Builds again after the files at `changed` (absolute paths, as the watcher reports
+    /// them) changed, pages first: an edit of page bodies redoes only what reads them
+    /// (`patch` in the outcome), and the search outputs of the last build are reused
+    /// (`search_stale` in the outcome: a [`Project::build`] must follow to renew them).
+    pub fn build_after(&mut self, changed: &[PathBuf]) -> anyhow::Result<BuildOutcome> {
+        self.run(Some(changed))
+    }
+
+    /// The pipeline, read top to bottom. Each stage adds the problems it finds; a stage
+    /// runs only when no error came before it that would make its work meaningless.
+    #[allow(clippy::too_many_lines)]
+    fn run(&mut self, changed: Option<&[PathBuf]>) -> anyhow::Result<BuildOutcome> {
+        let mut clock = Stopwatch::new();
+        let opts = self.opts.clone();
+        let root = opts.root.as_path();
+        let mut outcome = BuildOutcome::default();
+
+        // Configuration and theme: what every output depends on.
         let mut config = match SiteConfig::load(root) {
             Ok(c) => c,
             Err(d) => {
+                self.caches.start(0);
                 outcome.diagnostics = d;
                 return Ok(outcome);
             }
@@ -249,6 +249,7 @@ impl Project {
         if let Some(url) = &opts.base_url {
             config.base_url = url.trim_end_matches('/').to_string();
         }
+        self.config = Some(std::sync::Arc::new(config.clone()));
         let drafts = opts.drafts || config.drafts;
         let output_dir = opts
             .output
@@ -262,56 +263,86 @@ impl Project {
         };
         let (theme, mut diags) = theme::Theme::load(root, &config);
         let today = model::Date::today();
-        let base = base_hash(root, &theme, opts, today);
-        if base != self.base {
-            // Everything depends on the config and the theme.
-            self.load_cache.clear();
-            self.bodies.clear();
-            self.render_cache = render::RenderCache::default();
-            self.base = base;
-        }
+        let base = base_hash(root, &theme, &opts, today);
+        let last = self.caches.start(base);
         clock.lap("theme");
 
-        let cache = self.incremental.then_some(&mut self.load_cache);
-        let (loaded, d) = load::load_pages(root, &config, drafts, cache);
-        diags.extend(d);
-        let (copies, d) = site_static_files(root);
-        diags.extend(d);
-        clock.lap("load + front matter");
+        // Load and resolve, or keep the last build's structure for an edit of bodies.
+        let edit = match changed {
+            Some(changed) if !opts.write => self.caches.body_edit(root, changed, last),
+            _ => None,
+        };
+        let (mut site, scope, copies, mut bodies, mut page_diags, last_related);
+        match edit {
+            Some(edit) => {
+                let last = edit.last;
+                diags = last.other_diags;
+                site = last.site;
+                copies = last.copies;
+                bodies = last.bodies;
+                page_diags = last.page_diags;
+                last_related = Some(last.related);
+                outcome.pages = last.pages;
+                scope = Scope::Bodies(edit.edited);
+                clock.lap("load + front matter");
+            }
+            None => {
+                let (loaded, d) = load::load_pages(root, &config, drafts, self.caches.load());
+                diags.extend(d);
+                let (c, d) = site_static_files(root);
+                diags.extend(d);
+                copies = c;
+                clock.lap("load + front matter");
+                let (s, d) = resolve::resolve(config, loaded.pages, &loaded.unreadable);
+                diags.extend(d);
+                site = s;
+                bodies = Vec::new();
+                page_diags = Vec::new();
+                last_related = None;
+                outcome.pages = site
+                    .pages
+                    .iter()
+                    .filter(|p| matches!(p.role, model::Role::Page { .. }))
+                    .count();
+                scope = Scope::All;
+                clock.lap("resolve");
+            }
+        }
 
-        let (mut site, d) = resolve::resolve(config, loaded.pages, &loaded.unreadable);
-        diags.extend(d);
-        clock.lap("resolve");
-
-        let previous = &self.bodies;
-        let rendered: Vec<(std::sync::Arc<markdown::Rendered>, Vec<Diagnostic>)> = site
-            .pages
+        // Markdown: every page, or the edited ones; the others are kept by fingerprint.
+        let ids: Vec<resolve::PageId> = match &scope {
+            Scope::All => (0..site.pages.len()).collect(),
+            Scope::Bodies(edited) => edited.clone(),
+        };
+        let fresh: Vec<incremental::Body> = ids
             .par_iter()
-            .map(|p| {
-                if let Some((body, d)) = previous.get(&(p.key.clone(), p.lang.clone()))
-                    && markdown::fingerprint(p, &site, &body.links) == body.fingerprint
-                {
-                    return (body.clone(), d.clone());
-                }
-                let (body, d) = markdown::render(p, &site);
-                (std::sync::Arc::new(body), d)
+            .map(|&id| {
+                let page = &site.pages[id];
+                self.caches.body(page, &site).unwrap_or_else(|| {
+                    let (body, d) = markdown::render(page, &site);
+                    (std::sync::Arc::new(body), d)
+                })
             })
             .collect();
-        let markdown_diags = diags.len();
-        let mut bodies = Vec::with_capacity(rendered.len());
-        let mut cache = HashMap::with_capacity(if self.incremental { rendered.len() } else { 0 });
-        for (p, (body, mut d)) in site.pages.iter().zip(rendered) {
-            if self.incremental {
-                diags.extend(d.iter().cloned());
-                cache.insert((p.key.clone(), p.lang.clone()), (body.clone(), d));
-            } else {
-                diags.append(&mut d);
+        match &scope {
+            Scope::All => {
+                (bodies, page_diags) = fresh.into_iter().unzip();
+                self.caches.keep_bodies(&site, &bodies, &page_diags);
             }
-            bodies.push(body);
+            Scope::Bodies(edited) => {
+                for (&id, (body, d)) in edited.iter().zip(fresh) {
+                    if d.iter().any(Diagnostic::is_error) {
+                        // New problems: the whole pipeline reports them in their context.
+                        return self.run(None);
+                    }
+                    self.caches
+                        .keep_body(&site.pages[id], (body.clone(), d.clone()));
+                    bodies[id] = body;
+                    page_diags[id] = d;
+                }
+            }
         }
-        self.bodies = cache;
-        let markdown_diags = markdown_diags..diags.len();
-        if !self.incremental {
+        if !self.caches.keeps() {
             // Nothing reads the Markdown sources after this stage; a one-shot build frees
             // them (a tenth of the peak memory on a large site).
             for page in &mut site.pages {
@@ -321,13 +352,14 @@ impl Project {
             }
         }
         clock.lap("markdown");
-
-        outcome.pages = site
-            .pages
-            .iter()
-            .filter(|p| matches!(p.role, model::Role::Page { .. }))
-            .count();
-        if diags.iter().any(Diagnostic::is_error) {
+        let has_errors = |other: &[Diagnostic], pages: &[Vec<Diagnostic>]| {
+            other
+                .iter()
+                .chain(pages.iter().flatten())
+                .any(Diagnostic::is_error)
+        };
+        if has_errors(&diags, &page_diags) {
+            diags.extend(page_diags.into_iter().flatten());
             return Ok(finish(outcome, diags, clock));
         }
 
@@ -336,59 +368,55 @@ impl Project {
             Some(dir) => Some(output::Staging::create(dir)?),
             None => None,
         };
+
+        // Search: the index, related pages and the static search form; reused from the
+        // last build when pages go first (`build_after`).
         let mut files: Vec<OutputFile> = Vec::new();
-        let mut related: HashMap<resolve::PageId, Vec<resolve::PageId>> = HashMap::new();
-        self.search_stale = false;
-        if opts.index && self.defer_search && self.search_outputs.is_some() {
-            if let Some(previous) = &self.search_outputs {
-                files.extend(previous.files.iter().cloned());
-                for ((key, lang), rel) in &previous.related {
-                    if let Some(id) = site.page(key, lang) {
-                        related.insert(
-                            id,
-                            rel.iter().filter_map(|(k, l)| site.page(k, l)).collect(),
-                        );
+        let mut related = last_related.unwrap_or_default();
+        let reuse_search = match scope {
+            Scope::Bodies(_) => Some(None),
+            Scope::All if changed.is_some() => self.caches.search_outputs(&site).map(Some),
+            Scope::All => None,
+        };
+        match reuse_search {
+            _ if !opts.index => {}
+            Some(kept) => {
+                if let Some((kept_files, kept_related)) = kept {
+                    files.extend(kept_files);
+                    related = kept_related;
+                }
+                outcome.search_stale = true;
+                clock.lap("search (reused)");
+            }
+            None => {
+                let docs = index_docs(&site, &bodies);
+                let index = search::SearchIndex::sync(&index_dir(root), &docs)?;
+                drop(docs);
+                if !self.caches.keeps() {
+                    // The plain text was for the index only.
+                    for body in &mut bodies {
+                        if let Some(body) = std::sync::Arc::get_mut(body) {
+                            body.text = std::sync::Arc::from("");
+                        }
                     }
                 }
-            }
-            self.search_stale = true;
-            clock.lap("search (reused)");
-        } else if opts.index {
-            let docs = index_docs(&site, &bodies);
-            let index = search::SearchIndex::sync(&index_dir(root), &docs)?;
-            drop(docs);
-            if !self.incremental {
-                // The plain text was for the index only.
-                for body in &mut bodies {
-                    if let Some(body) = std::sync::Arc::get_mut(body) {
-                        body.text = std::sync::Arc::from("");
-                    }
+                clock.lap("search index");
+                related = related_pages(&site, &index)?;
+                clock.lap("related pages");
+                for (path, bytes) in index.export_static()? {
+                    let file = OutputFile::new(
+                        format!("search/{}", path.to_string_lossy().replace('\\', "/")),
+                        bytes,
+                    );
+                    files.push(self.stream(file, staging.as_ref())?);
                 }
-            }
-            clock.lap("search index");
-            related = related_pages(&site, &index);
-            clock.lap("related pages");
-            for (path, bytes) in index.export_static()? {
-                let file = OutputFile::new(
-                    format!("search/{}", path.to_string_lossy().replace('\\', "/")),
-                    bytes,
-                );
-                files.push(self.stream(file, staging.as_ref())?);
-            }
-            clock.lap("static search form");
-            self.search = Some(std::sync::Arc::new(index));
-            if self.incremental {
-                let key_of =
-                    |id: resolve::PageId| (site.pages[id].key.clone(), site.pages[id].lang.clone());
-                self.search_outputs = Some(SearchOutputs {
-                    files: files.clone(),
-                    related: related
-                        .iter()
-                        .map(|(&id, rel)| (key_of(id), rel.iter().map(|&r| key_of(r)).collect()))
-                        .collect(),
-                });
+                clock.lap("static search form");
+                self.caches.keep_search_outputs(&site, &files, &related);
+                self.search = Some(std::sync::Arc::new(index));
             }
         }
+
+        // Templates: every output whose view changed, or those that read edited pages.
         let input = render::RenderInput {
             site: &site,
             theme: &theme,
@@ -397,31 +425,42 @@ impl Project {
             today,
             base,
         };
-        let render_cache = self.incremental.then_some(&mut self.render_cache);
-        let (pages, d, rendered) = render::render_site(&input, render_cache, staging.as_ref());
+        let (pages, d, rendered) = match (&scope, self.caches.render()) {
+            (Scope::Bodies(edited), Some(cache)) => render::render_changed(&input, cache, edited),
+            (_, cache) => render::render_site(&input, cache, staging.as_ref()),
+        };
+        if matches!(scope, Scope::Bodies(_)) && !d.is_empty() {
+            return self.run(None);
+        }
         files.extend(pages);
         self.rendered = rendered;
         diags.extend(d);
         clock.lap("templates");
-        if diags.iter().any(Diagnostic::is_error) {
-            return Ok(finish(outcome, diags, clock));
-        }
 
-        let mut feeds = Vec::new();
-        for lang in &site.config.languages {
-            feeds.push(feeds::atom(&site, lang, site.config.title.get(lang)));
-            feeds.extend(feeds::calendars(&site, lang));
+        // Feeds, the sitemap and static files. They read front matter only, which an edit
+        // of bodies keeps: such an edit reuses them with the rest of the structure.
+        if let Scope::All = scope {
+            if has_errors(&diags, &[]) {
+                diags.extend(page_diags.into_iter().flatten());
+                return Ok(finish(outcome, diags, clock));
+            }
+            let mut feeds = Vec::new();
+            for lang in &site.config.languages {
+                feeds.push(feeds::atom(&site, lang, site.config.title.get(lang)));
+                feeds.extend(feeds::calendars(&site, lang));
+            }
+            feeds.push(feeds::sitemap(&files));
+            feeds.extend(theme_static_files(&theme, &copies));
+            diags.extend(static_collisions(&copies, files.iter().chain(&feeds)));
+            if has_errors(&diags, &[]) {
+                diags.extend(page_diags.into_iter().flatten());
+                return Ok(finish(outcome, diags, clock));
+            }
+            for file in feeds {
+                files.push(self.stream(file, staging.as_ref())?);
+            }
+            clock.lap("feeds");
         }
-        feeds.push(feeds::sitemap(&files));
-        feeds.extend(theme_static_files(&theme, &copies));
-        diags.extend(static_collisions(&copies, files.iter().chain(&feeds)));
-        if diags.iter().any(Diagnostic::is_error) {
-            return Ok(finish(outcome, diags, clock));
-        }
-        for file in feeds {
-            files.push(self.stream(file, staging.as_ref())?);
-        }
-        clock.lap("feeds");
 
         if let Some(staging) = staging {
             staging.copy_all(&copies)?;
@@ -429,147 +468,24 @@ impl Project {
             clock.lap("write");
             outcome.output_dir = Some(output_dir);
         }
-        if self.incremental && !opts.write {
-            let mut other_diags = diags[..markdown_diags.start].to_vec();
-            other_diags.extend_from_slice(&diags[markdown_diags.end..]);
-            let page_diags = site
-                .pages
-                .iter()
-                .map(|p| {
-                    self.bodies
-                        .get(&(p.key.clone(), p.lang.clone()))
-                        .map(|(_, d)| d.clone())
-                        .unwrap_or_default()
-                })
-                .collect();
-            self.last = Some(LastBuild {
-                by_path: site
-                    .pages
-                    .iter()
-                    .enumerate()
-                    .map(|(id, p)| (p.path.clone(), id))
-                    .collect(),
+        outcome.patch = matches!(scope, Scope::Bodies(_));
+        outcome.copies.clone_from(&copies);
+        outcome.files = files;
+        let mut all_diags = diags.clone();
+        all_diags.extend(page_diags.iter().flatten().cloned());
+        if !opts.write {
+            self.caches.keep_last(incremental::LastBuild {
                 site,
-                theme,
                 today,
                 bodies,
                 related,
-                file_index: files
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| (f.path.clone(), i))
-                    .collect(),
-                files: files.clone(),
-                copies: copies.clone(),
-                other_diags,
+                copies,
+                other_diags: diags,
                 page_diags,
                 pages: outcome.pages,
             });
         }
-        outcome.copies = copies;
-        outcome.files = files;
-        Ok(finish(outcome, diags, clock))
-    }
-
-    /// Builds again after the files at `changed` (absolute paths, as the watcher reports
-    /// them) changed. When they are pages whose front matter is as before — the usual
-    /// edit of a text — only the outputs that read them are made again, from the last
-    /// build; anything else is a full (incremental) build. The result is the same either
-    /// way; the search index, which the fast way leaves behind, is then marked stale.
-    pub fn build_after(&mut self, changed: &[PathBuf]) -> anyhow::Result<BuildOutcome> {
-        match self.patch(changed) {
-            Some(outcome) => Ok(outcome),
-            None => self.build(),
-        }
-    }
-
-    /// The fast way of [`Project::build_after`]; `None` when it does not apply. Every
-    /// cache it touches stays valid for the full build that then follows.
-    fn patch(&mut self, changed: &[PathBuf]) -> Option<BuildOutcome> {
-        let mut last = self.last.take()?;
-        if !self.incremental || self.opts.write || model::Date::today() != last.today {
-            return None;
-        }
-        let mut clock = Stopwatch::new();
-        let root = self.opts.root.canonicalize().ok()?;
-        let mut edited: Vec<(resolve::PageId, std::sync::Arc<model::Page>)> = Vec::new();
-        for path in changed {
-            let rel = path.strip_prefix(&root).ok()?;
-            let markdown =
-                rel.starts_with(load::CONTENT_DIR) && rel.extension().is_some_and(|e| e == "md");
-            if !markdown {
-                if path.exists() {
-                    // site.toml, a template, a static file, a folder…
-                    return None;
-                }
-                // An editor's temporary file, already gone.
-                continue;
-            }
-            let id = *last.by_path.get(rel)?;
-            let page = self
-                .load_cache
-                .reread(&self.opts.root, rel, &last.site.config)?;
-            edited.push((id, page));
-        }
-        if edited.is_empty() {
-            return None;
-        }
-        for (id, page) in &edited {
-            last.site.pages[*id] = std::sync::Arc::clone(page);
-        }
-        clock.lap("load + front matter");
-
-        let site = &last.site;
-        let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = edited
-            .par_iter()
-            .map(|(id, _)| markdown::render(&site.pages[*id], site))
-            .collect();
-        for ((id, page), (body, d)) in edited.iter().zip(rendered) {
-            if d.iter().any(Diagnostic::is_error) {
-                return None;
-            }
-            let body = std::sync::Arc::new(body);
-            last.bodies[*id] = std::sync::Arc::clone(&body);
-            last.page_diags[*id].clone_from(&d);
-            self.bodies
-                .insert((page.key.clone(), page.lang.clone()), (body, d));
-        }
-        clock.lap("markdown");
-
-        let ids: Vec<resolve::PageId> = edited.iter().map(|(id, _)| *id).collect();
-        let input = render::RenderInput {
-            site: &last.site,
-            theme: &last.theme,
-            bodies: &last.bodies,
-            related: &last.related,
-            today: last.today,
-            base: self.base,
-        };
-        let (files, problems, rendered) =
-            render::render_changed(&input, &mut self.render_cache, &ids);
-        if !problems.is_empty() {
-            // The full build reports them.
-            return None;
-        }
-        for file in &files {
-            let at = *last.file_index.get(&file.path)?;
-            last.files[at] = file.clone();
-        }
-        self.rendered = rendered;
-        clock.lap("templates");
-
-        let mut diags = last.other_diags.clone();
-        diags.extend(last.page_diags.iter().flatten().cloned());
-        let outcome = BuildOutcome {
-            pages: last.pages,
-            files,
-            patch: true,
-            copies: last.copies.clone(),
-            ..BuildOutcome::default()
-        };
-        self.search_stale = self.opts.index;
-        self.last = Some(last);
-        Some(finish(outcome, diags, clock))
+        Ok(finish(outcome, all_diags, clock))
     }
 }
 
@@ -613,7 +529,7 @@ const RELATED: usize = 5;
 fn related_pages(
     site: &resolve::Site,
     index: &search::SearchIndex,
-) -> HashMap<resolve::PageId, Vec<resolve::PageId>> {
+) -> anyhow::Result<HashMap<resolve::PageId, Vec<resolve::PageId>>> {
     site.pages
         .par_iter()
         .enumerate()
@@ -622,14 +538,12 @@ fn related_pages(
             let mut exclude: Vec<String> =
                 p.fm.fields.cases.iter().map(|c| c.value.clone()).collect();
             exclude.push(p.key.clone());
-            let hits = index
-                .related(&p.key, &p.lang, &exclude, RELATED)
-                .unwrap_or_default();
+            let hits = index.related(&p.key, &p.lang, &exclude, RELATED)?;
             let ids = hits
                 .iter()
                 .filter_map(|h| site.page(&h.key, &h.lang))
                 .collect();
-            (id, ids)
+            Ok((id, ids))
         })
         .collect()
 }
@@ -661,7 +575,7 @@ impl Project {
         match staging {
             Some(s) => {
                 s.write(&file)?;
-                Ok(if self.incremental {
+                Ok(if self.caches.keeps() {
                     file
                 } else {
                     file.without_bytes()

@@ -423,7 +423,7 @@ fn run_watch(args: WatchArgs) -> ExitCode {
                     eprintln!(
                         "built {} pages ({} rendered) in {:.0} ms; waiting for changes",
                         outcome.pages,
-                        project.rendered,
+                        project.rendered(),
                         started.elapsed().as_secs_f64() * 1000.0
                     );
                 }

@@ -93,7 +93,6 @@ pub fn serve(opts: &ServeOptions, log: &mut dyn Write) -> Result<()> {
             crate::watch::Change::Paths(changed) => changed,
             crate::watch::Change::Quiet => {
                 let started = search_due.take().unwrap_or_else(Instant::now);
-                project.defer_search = false;
                 rebuild(&mut project, &live, &clients, log, None)?;
                 let _ = writeln!(
                     log,
@@ -106,14 +105,13 @@ pub fn serve(opts: &ServeOptions, log: &mut dyn Write) -> Result<()> {
         };
         let started = Instant::now();
         let _ = writeln!(log, "change: {}", describe(&changed, &opts.root));
-        project.defer_search = true;
-        rebuild(&mut project, &live, &clients, log, Some(&changed))?;
+        let search_stale = rebuild(&mut project, &live, &clients, log, Some(&changed))?;
         let _ = writeln!(
             log,
             "  pages rebuilt in {:.0} ms",
             started.elapsed().as_secs_f64() * 1000.0
         );
-        if project.search_stale {
+        if search_stale {
             search_due.get_or_insert(started);
         }
     }
@@ -156,14 +154,15 @@ fn bind(opts: &ServeOptions) -> Result<Server> {
 }
 
 /// Builds; on success swaps the new site in and tells browsers to reload, on failure keeps
-/// the last good site and tells browsers to show the errors.
+/// the last good site and tells browsers to show the errors. True when the search outputs
+/// are the last build's and a full build must follow.
 fn rebuild(
     project: &mut Project,
     live: &RwLock<Live>,
     clients: &Clients,
     log: &mut dyn Write,
     changed: Option<&[PathBuf]>,
-) -> Result<()> {
+) -> Result<bool> {
     let outcome = match changed {
         Some(changed) => project.build_after(changed)?,
         None => project.build()?,
@@ -179,7 +178,7 @@ fn rebuild(
             "errors",
             &serde_json::to_string(&report).unwrap_or_default(),
         );
-        return Ok(());
+        return Ok(false);
     }
     if outcome.patch {
         // Only pages changed, and the errors were already cleared: update them in place.
@@ -197,11 +196,10 @@ fn rebuild(
             broadcast(clients, "reload", "{}");
         }
         log_build(project, &outcome.timings, outcome.pages, log);
-        return Ok(());
+        return Ok(outcome.search_stale);
     }
-    let root = &project.options().root;
-    let index = project.search.clone();
-    let config = crate::config::SiteConfig::load(root).ok().map(Arc::new);
+    let index = project.search_index().cloned();
+    let config = project.config().cloned();
     let files: HashMap<String, Arc<[u8]>> = outcome
         .files
         .into_iter()
@@ -242,7 +240,7 @@ fn rebuild(
         broadcast(clients, "reload", "{}");
     }
     log_build(project, &outcome.timings, outcome.pages, log);
-    Ok(())
+    Ok(outcome.search_stale)
 }
 
 fn log_build(project: &Project, timings: &[crate::StageTiming], pages: usize, log: &mut dyn Write) {
@@ -255,7 +253,7 @@ fn log_build(project: &Project, timings: &[crate::StageTiming], pages: usize, lo
         log,
         "built {} pages ({} rendered): {}",
         pages,
-        project.rendered,
+        project.rendered(),
         stages.join(", ")
     );
 }

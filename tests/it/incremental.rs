@@ -133,7 +133,7 @@ fn steps_equal_clean_by(rebuild: Rebuild, steps: Vec<Step>) -> Counts {
             );
         }
     }
-    let rendered = project.rendered;
+    let rendered = project.rendered();
     let mut clean_project = Project::new(options(&site));
     let clean = files(&mut clean_project);
     let served_paths: Vec<&String> = served.keys().collect();
@@ -152,7 +152,7 @@ fn steps_equal_clean_by(rebuild: Rebuild, steps: Vec<Step>) -> Counts {
     }
     Counts {
         rendered,
-        all: clean_project.rendered,
+        all: clean_project.rendered(),
         patched,
     }
 }
@@ -194,7 +194,10 @@ fn edited_body_of_a_tracked_source_marks_its_translation_stale() {
             Box::new(|s: &TestSite| {
                 crate::harness::run_in(
                     s.root(),
-                    &["mark-current", "content/case-studies/food-hub-montreal-nord.fr.md"],
+                    &[
+                        "mark-current",
+                        "content/case-studies/food-hub-montreal-nord.fr.md",
+                    ],
                     s.root(),
                 )
                 .assert_code(0);
