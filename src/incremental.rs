@@ -95,6 +95,11 @@ impl Caches {
         self.last.take()
     }
 
+    /// What the caches were filled under.
+    pub fn base(&self) -> u64 {
+        self.base
+    }
+
     pub fn load(&mut self) -> Option<&mut LoadCache> {
         self.on.then_some(&mut self.load)
     }

@@ -215,6 +215,25 @@ impl Project {
         self.search.as_ref()
     }
 
+    /// The context each template got in the last build, by template (see
+    /// [`render::template_contexts`]); `None` unless the last build succeeded, kept its
+    /// caches and wrote nothing.
+    pub fn template_contexts(&mut self) -> Option<Vec<(String, serde_json::Value)>> {
+        let last = self.caches.start(self.caches.base())?;
+        let (theme, _) = theme::Theme::load(&self.opts.root, &last.site.config);
+        let input = render::RenderInput {
+            site: &last.site,
+            theme: &theme,
+            bodies: &last.bodies,
+            related: &last.related,
+            today: last.today,
+            base: self.caches.base(),
+        };
+        let contexts = render::template_contexts(&input);
+        self.caches.keep_last(last);
+        Some(contexts)
+    }
+
     /// Builds everything.
     pub fn build(&mut self) -> anyhow::Result<BuildOutcome> {
         self.run(None)

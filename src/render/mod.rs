@@ -190,6 +190,20 @@ pub fn render_changed(
     (files, diags, rendered)
 }
 
+/// The context of every output, as JSON, with its template's name: what docs/templates.md
+/// documents for theme authors (a test keeps the two in step).
+pub fn template_contexts(input: &RenderInput) -> Vec<(String, serde_json::Value)> {
+    let r = Renderer::new(input, Tera::new());
+    r.jobs()
+        .iter()
+        .filter_map(|job| {
+            let output = Views::new(&r).output(job).ok()?;
+            let context = serde_json::to_value(&output.document).ok()?;
+            Some((output.template, context))
+        })
+        .collect()
+}
+
 fn build_tera(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);

@@ -22,5 +22,6 @@ mod scan;
 mod search_parity;
 mod seeds;
 mod serve;
+mod templates_doc;
 mod translations;
 mod watch;
