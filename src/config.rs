@@ -77,8 +77,14 @@ impl TaxonomyConfig {
 pub struct SiteConfig {
     pub title: Localized,
     pub description: Localized,
-    /// Without a trailing slash.
+    /// Where the site is published, without a trailing slash; may carry a path
+    /// (`https://example.org/portal`). Set with [`SiteConfig::set_base_url`].
     pub base_url: String,
+    /// Scheme and host of `base_url` (`https://example.org`).
+    pub origin: String,
+    /// The path of `base_url` with both slashes (`/`, `/portal/`): every URL the site
+    /// writes starts with it.
+    pub root: String,
     pub default_language: String,
     pub languages: Vec<String>,
     pub theme: String,
@@ -95,6 +101,19 @@ pub struct SiteConfig {
 }
 
 impl SiteConfig {
+    /// Sets where the site is published (site.toml, or `--base-url`, or `serve`'s address).
+    pub fn set_base_url(&mut self, url: &str) {
+        let url = url.trim_end_matches('/');
+        let host_start = url.find("://").map_or(0, |i| i + 3);
+        let (origin, path) = match url[host_start..].find('/') {
+            Some(i) => url.split_at(host_start + i),
+            None => (url, ""),
+        };
+        self.base_url = url.to_string();
+        self.origin = origin.to_string();
+        self.root = format!("{path}/");
+    }
+
     pub fn section(&self, name: &str) -> Option<&SectionConfig> {
         self.sections.iter().find(|s| s.name == name)
     }
@@ -448,9 +467,11 @@ impl SiteConfig {
             });
 
         if diags.is_empty() {
-            Ok(SiteConfig {
+            let mut config = SiteConfig {
                 title,
                 description,
+                origin: base_url.clone(),
+                root: "/".to_string(),
                 base_url,
                 default_language,
                 languages,
@@ -464,7 +485,10 @@ impl SiteConfig {
                 taxonomies,
                 search_slug,
                 extra,
-            })
+            };
+            let base_url = config.base_url.clone();
+            config.set_base_url(&base_url);
+            Ok(config)
         } else {
             Err(diags)
         }

@@ -46,7 +46,7 @@ pub fn atom(site: &Site, lang: &str, title: &str) -> OutputFile {
         .get(lang)
         .map_or_else(Vec::new, |v| v.iter().take(FEED_ENTRIES).copied().collect());
     let home = site.absolute(&site.home_url(lang));
-    let self_url = site.absolute(&format!("/{lang}/atom.xml"));
+    let self_url = site.absolute(&format!("{}{lang}/atom.xml", site.config.root));
     let updated = ids
         .iter()
         .filter_map(|&id| last_change(&site.pages[id]))
@@ -277,7 +277,7 @@ pub fn calendars(site: &Site, lang: &str) -> Vec<OutputFile> {
         ));
     }
     for id in ids {
-        let path = format!("{}event.ics", site.urls[id].trim_start_matches('/'));
+        let path = site.file_of(&format!("{}event.ics", site.urls[id]));
         files.push(OutputFile::new(
             path,
             calendar(site, lang, &[id]).into_bytes(),

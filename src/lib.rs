@@ -266,7 +266,7 @@ impl Project {
             }
         };
         if let Some(url) = &opts.base_url {
-            config.base_url = url.trim_end_matches('/').to_string();
+            config.set_base_url(url);
         }
         self.config = Some(std::sync::Arc::new(config.clone()));
         let drafts = opts.drafts || config.drafts;

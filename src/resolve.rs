@@ -108,24 +108,39 @@ impl Site {
         self.by_key.keys().map(String::as_str)
     }
 
+    /// The absolute URL of a URL path of the site (which starts with `config.root`).
     pub fn absolute(&self, path: &str) -> String {
-        format!("{}{}", self.config.base_url, path)
+        format!("{}{}", self.config.origin, path)
+    }
+
+    /// The output file of a URL path of the site: `/portal/en/x/` → `en/x/index.html`.
+    pub fn file_of(&self, url: &str) -> String {
+        let rel = url
+            .strip_prefix(self.config.root.as_str())
+            .unwrap_or_else(|| url.trim_start_matches('/'));
+        if rel.is_empty() {
+            "index.html".to_string()
+        } else if rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel.to_string()
+        }
     }
 
     pub fn home_url(&self, lang: &str) -> String {
-        format!("/{lang}/")
+        format!("{}{lang}/", self.config.root)
     }
 
     pub fn section_url(&self, section: &str, lang: &str) -> String {
         match self.config.section(section) {
-            Some(s) => format!("/{lang}/{}/", s.slug.get(lang)),
+            Some(s) => format!("{}{lang}/{}/", self.config.root, s.slug.get(lang)),
             None => self.home_url(lang),
         }
     }
 
     pub fn taxonomy_url(&self, taxonomy: &str, lang: &str) -> String {
         match self.config.taxonomy(taxonomy) {
-            Some(t) => format!("/{lang}/{}/", t.slug.get(lang)),
+            Some(t) => format!("{}{lang}/{}/", self.config.root, t.slug.get(lang)),
             None => self.home_url(lang),
         }
     }
@@ -135,7 +150,11 @@ impl Site {
     }
 
     pub fn search_url(&self, lang: &str) -> String {
-        format!("/{lang}/{}/", self.config.search_slug.get(lang))
+        format!(
+            "{}{lang}/{}/",
+            self.config.root,
+            self.config.search_slug.get(lang)
+        )
     }
 }
 
@@ -238,18 +257,18 @@ fn dedup(terms: &[Located<String>]) -> Vec<&String> {
 fn page_url(config: &SiteConfig, page: &Page) -> String {
     let lang = &page.lang;
     match &page.role {
-        Role::Home => format!("/{lang}/"),
+        Role::Home => format!("{}{lang}/", config.root),
         Role::SectionIndex(section) => {
             let slug = config
                 .section(section)
                 .map_or(section.as_str(), |s| s.slug.get(lang));
-            format!("/{lang}/{slug}/")
+            format!("{}{lang}/{slug}/", config.root)
         }
         Role::Page { section, .. } => {
             let mut parts: Vec<&str> = page.key.split('/').collect();
             let name = parts.pop().unwrap_or_default();
             let slug = page.fm.slug.as_ref().map_or(name, |s| s.value.as_str());
-            let mut url = format!("/{lang}/");
+            let mut url = format!("{}{lang}/", config.root);
             if let Some(section) = section {
                 let section_slug = config
                     .section(section)
@@ -442,18 +461,18 @@ fn check_collisions(
     let mut reserved: HashMap<String, String> = HashMap::new();
     for lang in &config.languages {
         reserved.insert(
-            format!("/{lang}/{}/", config.search_slug.get(lang)),
+            format!("{}{lang}/{}/", config.root, config.search_slug.get(lang)),
             "the search page".into(),
         );
         for t in &config.taxonomies {
             reserved.insert(
-                format!("/{lang}/{}/", t.slug.get(lang)),
+                format!("{}{lang}/{}/", config.root, t.slug.get(lang)),
                 format!("the `{}` taxonomy page", t.name),
             );
         }
         for s in &config.sections {
             reserved.insert(
-                format!("/{lang}/{}/page/", s.slug.get(lang)),
+                format!("{}{lang}/{}/page/", config.root, s.slug.get(lang)),
                 format!("the pages of the `{}` listing", s.name),
             );
         }

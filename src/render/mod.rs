@@ -296,8 +296,8 @@ impl<'a> Renderer<'a> {
                 "description": typo(lang, config.description.get(lang), config),
                 "home_url": site.home_url(lang),
                 "search_url": site.search_url(lang),
-                "feed_url": format!("/{lang}/atom.xml"),
-                "calendar_url": forum_section.map(|s| format!("/{lang}/{}/calendar.ics", s.slug.get(lang))),
+                "feed_url": format!("{}{lang}/atom.xml", config.root),
+                "calendar_url": forum_section.map(|s| format!("{}{lang}/{}/calendar.ics", config.root, s.slug.get(lang))),
                 "nav": nav,
                 "taxonomies": taxonomies,
                 "t": t,
@@ -307,6 +307,7 @@ impl<'a> Renderer<'a> {
         }
         let site_json = serde_json::json!({
             "base_url": config.base_url,
+            "root": config.root,
             "default_language": config.default_language,
             "languages": config.languages,
             "extra": config.extra,
@@ -393,7 +394,7 @@ impl<'a> Renderer<'a> {
                 };
             }
         };
-        let path = url_to_file(&output.url);
+        let path = self.site.file_of(&output.url);
         let hash = hashed.then(|| self.hash(&output)).flatten();
         if let Some(file) = hash.and_then(|h| kept(&path, h)) {
             return Made {
@@ -440,7 +441,7 @@ impl<'a> Renderer<'a> {
             .tera
             .render(&output.template, &ctx)
             .map_err(|e| failed(&e))?;
-        let mut file = OutputFile::new(url_to_file(&output.url), html.into_bytes());
+        let mut file = OutputFile::new(self.site.file_of(&output.url), html.into_bytes());
         if output.in_sitemap {
             file.sitemap = Some(SitemapEntry {
                 url: self.site.absolute(&output.url),
@@ -508,18 +509,6 @@ fn script_json(value: &serde_json::Value) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
-}
-
-/// `/en/x/` → `en/x/index.html`.
-pub fn url_to_file(url: &str) -> String {
-    let trimmed = url.trim_start_matches('/');
-    if trimmed.is_empty() {
-        "index.html".to_string()
-    } else if trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_string()
-    }
 }
 
 #[cfg(test)]

@@ -698,7 +698,7 @@ impl<'r> Views<'r> {
             .map(|l| config.title.get(l))
             .collect::<Vec<_>>()
             .join(" | ");
-        let mut chrome = self.chrome(lang, "/", &title, config.description.get(lang));
+        let mut chrome = self.chrome(lang, &config.root, &title, config.description.get(lang));
         let homes = self.all_languages(|l| site.home_url(l));
         chrome.alternates = self.switch(lang, &homes).1;
         Self::output_of(
@@ -727,7 +727,8 @@ impl<'r> Views<'r> {
                 search_url: site.search_url(l),
             })
             .collect();
-        let chrome = self.chrome(lang, "/404.html", &self.t(lang, "not_found_title"), "");
+        let url = format!("{}404.html", config.root);
+        let chrome = self.chrome(lang, &url, &self.t(lang, "not_found_title"), "");
         let mut output = Self::output_of(
             "404.html",
             Vec::new(),

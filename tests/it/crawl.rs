@@ -4,7 +4,8 @@
 //!
 //! Sites are built with `--base-url https://crawl.test`, so absolute links to the site itself
 //! are recognized (and the override is exercised); other http(s) and `mailto:` links are not
-//! followed.
+//! followed. The shipped site is crawled a second time published under a path
+//! (`https://crawl.test/portal/`): every link must then stay under `/portal/` (issue 21).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -13,8 +14,9 @@ use crate::harness::{TestSite, repo_root, run_in, tree};
 
 const BASE: &str = "https://crawl.test";
 
-/// Every problem the crawl finds in `public`, one line each.
-fn crawl(public: &Path, languages: &[&str]) -> Vec<String> {
+/// Every problem the crawl finds in `public`, published at the path `root` (`/`,
+/// `/portal/`) of [`BASE`], one line each.
+fn crawl(public: &Path, root: &str, languages: &[&str]) -> Vec<String> {
     let files = tree(public);
     let mut problems = Vec::new();
     let html: BTreeMap<&String, String> = files
@@ -30,7 +32,7 @@ fn crawl(public: &Path, languages: &[&str]) -> Vec<String> {
             other => problems.push(format!("{page}: <html lang> is {other:?}")),
         }
         for (name, value) in link_attributes(text) {
-            if let Some(problem) = check_link(&files, &html, page, &value) {
+            if let Some(problem) = check_link(&files, &html, root, page, &value) {
                 problems.push(format!("{page}: {name}=\"{value}\": {problem}"));
             }
         }
@@ -41,7 +43,7 @@ fn crawl(public: &Path, languages: &[&str]) -> Vec<String> {
             let href = attr_value(tag, "href").unwrap_or_default();
             if !href.starts_with(BASE) {
                 problems.push(format!("{page}: hreflang alternate {href} is not absolute"));
-            } else if let Some(problem) = check_link(&files, &html, page, &href) {
+            } else if let Some(problem) = check_link(&files, &html, root, page, &href) {
                 problems.push(format!("{page}: hreflang alternate {href}: {problem}"));
             }
         }
@@ -52,7 +54,7 @@ fn crawl(public: &Path, languages: &[&str]) -> Vec<String> {
         String::from_utf8_lossy(files.get("sitemap.xml").expect("sitemap.xml")).into_owned();
     let mut listed = BTreeSet::new();
     for loc in between_all(&sitemap, "<loc>", "</loc>") {
-        match url_to_file(loc) {
+        match url_to_file(loc, root) {
             Some(file) if files.contains_key(&file) => {
                 if !listed.insert(file.clone()) {
                     problems.push(format!("sitemap.xml lists {loc} twice"));
@@ -63,7 +65,7 @@ fn crawl(public: &Path, languages: &[&str]) -> Vec<String> {
     }
     for tag in tags(&sitemap, "<xhtml:link") {
         let href = attr_value(tag, "href").unwrap_or_default();
-        if !url_to_file(&href).is_some_and(|f| files.contains_key(&f)) {
+        if !url_to_file(&href, root).is_some_and(|f| files.contains_key(&f)) {
             problems.push(format!("sitemap.xml alternate {href} is not in public/"));
         }
     }
@@ -82,6 +84,7 @@ fn crawl(public: &Path, languages: &[&str]) -> Vec<String> {
 fn check_link(
     files: &BTreeMap<String, Vec<u8>>,
     html: &BTreeMap<&String, String>,
+    root: &str,
     page: &str,
     value: &str,
 ) -> Option<String> {
@@ -105,8 +108,11 @@ fn check_link(
     let path = path.split('?').next().unwrap_or_default().to_string();
     let file = if path.is_empty() {
         page.to_string()
-    } else if let Some(abs) = path.strip_prefix('/') {
-        resolve(abs)
+    } else if path.starts_with('/') {
+        match path.strip_prefix(root) {
+            Some(abs) => resolve(abs),
+            None => return Some(format!("leaves the site's path {root}")),
+        }
     } else {
         let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
         resolve(&normalize(&format!("{dir}/{path}")))
@@ -153,9 +159,9 @@ fn normalize(path: &str) -> String {
 }
 
 /// The file of `public/` an absolute URL of the site names.
-fn url_to_file(url: &str) -> Option<String> {
+fn url_to_file(url: &str, root: &str) -> Option<String> {
     let rest = url.strip_prefix(BASE)?;
-    Some(resolve(rest.strip_prefix('/').unwrap_or(rest)))
+    Some(resolve(rest.strip_prefix(root)?))
 }
 
 /// Values of `href` and `src` attributes anywhere in `html`.
@@ -217,12 +223,22 @@ fn between_all<'a>(text: &'a str, open: &str, close: &str) -> Vec<&'a str> {
 fn crawl_of_the_good_fixture_finds_no_broken_link() {
     let site = TestSite::new("good");
     site.run(&["build", "--base-url", BASE]).assert_code(0);
-    let problems = crawl(&site.path("public"), &["en", "fr"]);
+    let problems = crawl(&site.path("public"), "/", &["en", "fr"]);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
 fn crawl_of_the_shipped_site_finds_no_broken_link() {
+    crawl_shipped_site("/");
+}
+
+#[test]
+fn issue21_the_shipped_site_published_under_a_path_keeps_every_link_under_it() {
+    crawl_shipped_site("/portal/");
+}
+
+fn crawl_shipped_site(path: &str) {
+    let base = format!("{BASE}{path}");
     let root = repo_root();
     let out = tempfile::Builder::new()
         .prefix("passerelle-crawl-")
@@ -240,7 +256,7 @@ fn crawl_of_the_shipped_site_finds_no_broken_link() {
             "--output",
             public_arg,
             "--base-url",
-            BASE,
+            &base,
         ],
         out.path(),
     );
@@ -251,7 +267,7 @@ fn crawl_of_the_shipped_site_finds_no_broken_link() {
          cannot be crawled; fix the content or the build:\n{}",
         run.stderr()
     );
-    let problems = crawl(&public, &["en", "fr"]);
+    let problems = crawl(&public, path, &["en", "fr"]);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -297,7 +313,7 @@ fn crawl_catches_what_it_should() {
         std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
         std::fs::write(file, text).expect("write");
     }
-    let problems = crawl(public, &["en", "fr"]).join("\n");
+    let problems = crawl(public, "/", &["en", "fr"]).join("\n");
     for expected in [
         "en/index.html: href=\"/en/nowhere/\": no file en/nowhere/index.html",
         "en/index.html: href=\"#top\": en/index.html has no id=\"top\"",
