@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod frontmatter;
 pub mod i18n;
 pub mod incremental;
+pub mod init;
 pub mod lint;
 pub mod load;
 pub mod markdown;

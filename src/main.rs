@@ -2,7 +2,7 @@
 //! diagnostics and sets the exit status (0 success, 1 content errors, 2 usage or I/O).
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -26,6 +26,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new bilingual portal in DIR (default: the current folder, which must be empty)
+    ///
+    /// Writes site.toml with its vocabularies and one example page of each kind in English
+    /// and French, each translation tracked: `passerelle serve` shows it at once.
+    Init(InitArgs),
     /// Build the site into its output folder (public/ by default)
     ///
     /// The new site replaces the old one only if the build succeeds: with any error, the
@@ -158,6 +163,30 @@ struct WatchArgs {
     poll: bool,
 }
 
+impl Command {
+    /// The site folder the command works on (`init` makes one, so it has none).
+    fn site_root(&self) -> Option<&Path> {
+        match self {
+            Command::Init(_) => None,
+            Command::Build(a) => Some(&a.site.root),
+            Command::Check(a) => Some(&a.site.root),
+            Command::Serve(a) => Some(&a.site.root),
+            Command::Watch(a) => Some(&a.site.root),
+            Command::Report(a) => Some(&a.root),
+            Command::MarkCurrent(a) => Some(&a.root),
+            Command::New(a) => Some(&a.root),
+            Command::Search(a) => Some(&a.root),
+        }
+    }
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The folder to create the portal in (created if absent; must be empty)
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
 #[derive(Args)]
 struct SiteArgs {
     /// The site folder, which holds site.toml and content/
@@ -199,7 +228,18 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(root) = cli.command.site_root()
+        && !root.join(passerelle::config::CONFIG_FILE).is_file()
+    {
+        // Not a site at all: a usage error, not a content error.
+        eprintln!(
+            "error: {} has no site.toml, so it is not a Passerelle site\n  help: run `passerelle init` to start a portal there, or pass --root DIR to name the site's folder",
+            root.display()
+        );
+        return ExitCode::from(2);
+    }
     match cli.command {
+        Command::Init(args) => run_init(&args),
         Command::Build(args) => run_build(
             &BuildOptions {
                 root: args.site.root,
@@ -436,6 +476,28 @@ fn run_watch(args: WatchArgs) -> ExitCode {
         rebuild(&mut project);
     }
     ExitCode::SUCCESS
+}
+
+fn run_init(args: &InitArgs) -> ExitCode {
+    match passerelle::init::init(&args.dir) {
+        Ok(files) => {
+            eprintln!(
+                "created a bilingual portal in {} ({} files); next: `passerelle serve{}`",
+                args.dir.display(),
+                files.len(),
+                if args.dir == Path::new(".") {
+                    String::new()
+                } else {
+                    format!(" --root {}", args.dir.display())
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn run_build(opts: &BuildOptions, timings: bool) -> ExitCode {

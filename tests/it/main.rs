@@ -12,6 +12,7 @@ mod fuzzed;
 mod harness;
 mod hostile;
 mod incremental;
+mod init;
 mod kill;
 mod limits;
 mod lint;

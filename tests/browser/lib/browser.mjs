@@ -45,9 +45,9 @@ export function binary() {
  * Returns a session: open(path) gives a page that is loaded, recorded and checked at
  * 375 px; requests lists every request any page made; close() ends both.
  */
-export async function start({ root = PUBLIC } = {}) {
+export async function start({ root = PUBLIC, prefix = '/' } = {}) {
   assert.ok(existsSync(join(root, 'index.html')), `${root} has no index.html: build the portal first`);
-  const server = await serve(root);
+  const server = await serve(root, { prefix });
   const profile = await mkdtemp(join(tmpdir(), 'passerelle-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -36,8 +36,12 @@ async function isDir(p) {
   try { return (await stat(p)).isDirectory(); } catch { return false; }
 }
 
-/** Starts the server; resolves to { url, port, close(), requests } (requests: paths served). */
-export async function serve(root) {
+/**
+ * Starts the server; resolves to { url, port, close(), requests } (requests: paths served).
+ * With `prefix` (`/portal/`), ROOT is served at that path only, as a project site of a
+ * static host is: any other path is a plain 404.
+ */
+export async function serve(root, { prefix = '/' } = {}) {
   root = resolve(root);
   const requests = [];
   const server = createServer(async (req, res) => {
@@ -49,8 +53,9 @@ export async function serve(root) {
       const u = new URL(req.url, 'http://127.0.0.1');
       requests.push(u.pathname);
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain', Buffer.from('method not allowed'));
+      if (!(u.pathname + '/').startsWith(prefix)) return send(404, 'text/plain', Buffer.from('outside ' + prefix));
       let path;
-      try { path = decodeURIComponent(u.pathname); } catch { path = null; }
+      try { path = decodeURIComponent('/' + u.pathname.slice(prefix.length)); } catch { path = null; }
       const file = path === null ? null : resolve(join(root, path));
       if (file && (file === root || file.startsWith(root + sep))) {
         if (await isDir(file)) {
