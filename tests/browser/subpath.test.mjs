@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start, binary, REPO, search, waitForResults } from './lib/browser.mjs';
+import { start, binary, REPO, search } from './lib/browser.mjs';
 
 const PREFIX = '/portal/';
 let s, dir;
@@ -23,10 +23,10 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Values of href, src, action and data-search-root attributes in `html`. */
+/** Values of href, src and action attributes in `html`. */
 function links(html) {
   const out = [];
-  for (const m of html.matchAll(/\s(?:href|src|action|data-search-root)="([^"]*)"/g)) out.push(m[1].replace(/&amp;/g, '&'));
+  for (const m of html.matchAll(/\s(?:href|src|action)="([^"]*)"/g)) out.push(m[1].replace(/&amp;/g, '&'));
   return out;
 }
 
@@ -41,7 +41,11 @@ test('a crawl from /portal/ finds no broken link and none that leaves /portal/',
     if (resp.status !== 200) { problems.push(`${path}: ${resp.status}`); continue; }
     if (!(resp.headers.get('content-type') || '').startsWith('text/html')) continue;
     pages++;
-    for (const link of links(await resp.text())) {
+    const html = await resp.text();
+    for (const m of html.matchAll(/\sdata-search-root="([^"]*)"/g)) {
+      if (!m[1].startsWith(PREFIX)) problems.push(`${path}: search root ${m[1]} leaves ${PREFIX}`);
+    }
+    for (const link of links(html)) {
       if (/^(https?:|mailto:|#|data:)/.test(link) || link === '') continue;
       const url = new URL(link, s.url(path));
       if (!url.pathname.startsWith(PREFIX)) { problems.push(`${path}: ${link} leaves ${PREFIX}`); continue; }
@@ -57,10 +61,9 @@ test('a crawl from /portal/ finds no broken link and none that leaves /portal/',
 test('search under /portal/ finds pages, and a result opens', async () => {
   const page = await s.open(PREFIX + 'en/search/');
   await search(page, 'vaccine');
-  await waitForResults(page);
   const first = page.locator('[data-search-results] a').first();
   const href = await first.getAttribute('href');
-  assert.ok(href.startsWith(PREFIX + 'en/'), `first result ${href}`);
+  assert.ok(href.startsWith(PREFIX), `first result ${href}`);
   const [resp] = await Promise.all([page.waitForNavigation(), first.click()]);
   assert.equal(resp.status(), 200);
 });
