@@ -70,27 +70,38 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostic {
+    /// `path:line:col: severity: message`, the line editors jump from.
+    fn headline(&self) -> String {
         let severity = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
+        format!(
             "{}:{}:{}: {severity}: {}",
             printable(&display_path(&self.path)),
             self.line,
             self.col,
             printable(&self.message)
-        )?;
+        )
+    }
+
+    /// The `value:` and `help:` lines, each with its line break before it.
+    fn details(&self) -> String {
+        let mut out = String::new();
         if let Some(value) = &self.value {
-            write!(f, "\n  value: {}", printable(value))?;
+            let _ = write!(out, "\n  value: {}", printable(value));
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {}", printable(help))?;
+            let _ = write!(out, "\n  help: {}", printable(help));
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.headline(), self.details())
     }
 }
 
@@ -125,11 +136,19 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
-/// The text printed at the end of a build: every diagnostic, then a one-line summary.
-pub fn report(diagnostics: &[Diagnostic]) -> String {
+/// The text printed at the end of a build: every diagnostic, with the line of the site's
+/// source it points at and a caret under its column, then a one-line summary. Sources are
+/// read from `root` when the report is written, each file once, and only inside it.
+pub fn report(diagnostics: &[Diagnostic], root: &Path) -> String {
+    let mut sources = Sources::new(root);
     let mut out = String::new();
     for d in diagnostics {
-        let _ = writeln!(out, "{d}\n");
+        out.push_str(&d.headline());
+        if let Some(line) = sources.line(d) {
+            out.push('\n');
+            out.push_str(snippet(d, line).trim_end());
+        }
+        let _ = writeln!(out, "{}\n", d.details());
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
@@ -144,6 +163,72 @@ pub fn report(diagnostics: &[Diagnostic]) -> String {
         );
     }
     out
+}
+
+/// The files diagnostics point into, read once each.
+struct Sources {
+    root: Option<PathBuf>,
+    files: std::collections::HashMap<PathBuf, Option<String>>,
+}
+
+impl Sources {
+    fn new(root: &Path) -> Self {
+        Self {
+            root: root.canonicalize().ok(),
+            files: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The line `d` points at. None for a diagnostic about a whole file (at 1:1), a file
+    /// that cannot be read, or one outside the site (a link the build refused).
+    fn line(&mut self, d: &Diagnostic) -> Option<&str> {
+        if d.line == 0 || (d.line, d.col) == (1, 1) {
+            return None;
+        }
+        let root = self.root.as_ref()?;
+        let text = self
+            .files
+            .entry(d.path.clone())
+            .or_insert_with(|| {
+                let path = root.join(&d.path).canonicalize().ok()?;
+                if !path.starts_with(root) {
+                    return None;
+                }
+                let text = std::fs::read_to_string(path).ok()?;
+                // Line numbers count `\n`, `\r\n` and a lone `\r` alike (see load::decode).
+                Some(text.replace("\r\n", "\n").replace('\r', "\n"))
+            })
+            .as_deref()?;
+        text.split('\n').nth(d.line - 1)
+    }
+}
+
+/// The source line of `d` with a caret under its column (under its value, when the value
+/// is written there), rendered as rustc and ruff render theirs.
+fn snippet(d: &Diagnostic, line: &str) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+    let line = line.trim_end();
+    let printable_line = printable(line);
+    let start = printable_line
+        .char_indices()
+        .nth(d.col.saturating_sub(1))
+        .map_or(printable_line.len(), |(i, _)| i);
+    let rest = &printable_line[start..];
+    let len = match &d.value {
+        Some(value) if !value.is_empty() && rest.starts_with(value.as_str()) => value.len(),
+        _ => rest.chars().next().map_or(0, char::len_utf8),
+    };
+    let level = if d.is_error() {
+        Level::ERROR
+    } else {
+        Level::WARNING
+    };
+    let report = [Group::with_level(level).element(
+        Snippet::source(printable_line.as_ref())
+            .line_start(d.line)
+            .annotation(AnnotationKind::Primary.span(start..start + len)),
+    )];
+    Renderer::plain().render(&report)
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
@@ -309,5 +394,40 @@ mod tests {
             d.to_string(),
             "content/a.md:3:1: error: unknown field `evidense`\n  value: evidense\n  help: did you mean `evidence`?"
         );
+    }
+
+    #[test]
+    fn report_shows_the_line_with_a_caret_under_the_value() {
+        let site = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            site.path().join("a.md"),
+            "---\ntitle: T\ncities: [montrel]\n---\n",
+        )
+        .expect("write");
+        let d = Diagnostic::error("a.md", Pos::new(3, 10), "`montrel` is not a term")
+            .value("montrel")
+            .help("did you mean `montreal`?");
+        let whole = Diagnostic::warning("a.md", Pos::START, "no French version");
+        let gone = Diagnostic::error("b.md", Pos::new(2, 1), "cannot read");
+        let text = report(&[d, whole, gone], site.path());
+        assert_eq!(
+            text,
+            "a.md:3:10: error: `montrel` is not a term\n  |\n3 | cities: [montrel]\n  |          ^^^^^^^\n  value: montrel\n  help: did you mean `montreal`?\n\n\
+             a.md:1:1: warning: no French version\n\n\
+             b.md:2:1: error: cannot read\n\n\
+             2 errors, 1 warning\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn report_never_reads_outside_the_site() {
+        let outside = tempfile::tempdir().expect("temp dir");
+        std::fs::write(outside.path().join("secret"), "line one\nSECRET\n").expect("write");
+        let site = tempfile::tempdir().expect("temp dir");
+        std::os::unix::fs::symlink(outside.path().join("secret"), site.path().join("link.md"))
+            .expect("link");
+        let d = Diagnostic::error("link.md", Pos::new(2, 1), "x");
+        assert!(!report(&[d], site.path()).contains("SECRET"));
     }
 }

@@ -297,7 +297,7 @@ fn site_or_exit(root: &std::path::Path) -> Result<passerelle::resolve::Site, Exi
     match site {
         Some(site) if errors.is_empty() => Ok(site),
         _ => {
-            eprint!("{}", diagnostics::report(&errors));
+            eprint!("{}", diagnostics::report(&errors, root));
             eprintln!("fix these errors first (`passerelle check` lists them)");
             Err(ExitCode::from(1))
         }
@@ -456,7 +456,10 @@ fn run_watch(args: WatchArgs) -> ExitCode {
         let started = std::time::Instant::now();
         match project.build() {
             Ok(outcome) => {
-                eprint!("{}", diagnostics::report(&outcome.diagnostics));
+                eprint!(
+                    "{}",
+                    diagnostics::report(&outcome.diagnostics, &project.options().root)
+                );
                 if outcome.has_errors() {
                     eprintln!("build failed: the previous site is unchanged; waiting for changes");
                 } else {
@@ -510,7 +513,11 @@ fn run_build(opts: &BuildOptions, timings: bool) -> ExitCode {
         }
     };
     let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "{}", diagnostics::report(&outcome.diagnostics));
+    let _ = write!(
+        stderr,
+        "{}",
+        diagnostics::report(&outcome.diagnostics, &opts.root)
+    );
     if timings {
         for t in &outcome.timings {
             let cpu = t.cpu.map_or_else(String::new, |c| {

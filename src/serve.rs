@@ -167,7 +167,7 @@ fn rebuild(
         Some(changed) => project.build_after(changed)?,
         None => project.build()?,
     };
-    let report = diagnostics::report(&outcome.diagnostics);
+    let report = diagnostics::report(&outcome.diagnostics, &project.options().root);
     let _ = write!(log, "{report}");
     if outcome.has_errors() {
         if let Ok(mut l) = live.write() {
