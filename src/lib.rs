@@ -17,6 +17,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod qr;
 pub mod render;
 pub mod report;
@@ -166,6 +167,8 @@ pub struct Project {
     rendered: usize,
     /// The search index as the last build left it (when `index` is on).
     search: Option<std::sync::Arc<search::SearchIndex>>,
+    /// Where the pipeline counts what it has done, for whoever shows it.
+    progress: std::sync::Arc<progress::Progress>,
 }
 
 /// Which part of the site a build makes again.
@@ -185,7 +188,13 @@ impl Project {
             caches: incremental::Caches::kept(),
             rendered: 0,
             search: None,
+            progress: std::sync::Arc::default(),
         }
+    }
+
+    /// What the pipeline has done so far, updated as it runs (see [`progress::Progress`]).
+    pub fn progress(&self) -> std::sync::Arc<progress::Progress> {
+        std::sync::Arc::clone(&self.progress)
     }
 
     /// A project built once: nothing is kept for a next build.
@@ -229,6 +238,7 @@ impl Project {
             related: &last.related,
             today: last.today,
             base: self.caches.base(),
+            progress: None,
         };
         let contexts = render::template_contexts(&input);
         self.caches.keep_last(last);
@@ -281,6 +291,7 @@ impl Project {
         } else {
             None
         };
+        self.progress.stage("loading", 0);
         let (theme, mut diags) = theme::Theme::load(root, &config);
         let today = model::Date::today();
         let base = base_hash(root, &theme, &opts, today);
@@ -334,14 +345,17 @@ impl Project {
             Scope::All => (0..site.pages.len()).collect(),
             Scope::Bodies(edited) => edited.clone(),
         };
+        self.progress.stage("Markdown", ids.len());
         let fresh: Vec<incremental::Body> = ids
             .par_iter()
             .map(|&id| {
                 let page = &site.pages[id];
-                self.caches.body(page, &site).unwrap_or_else(|| {
+                let body = self.caches.body(page, &site).unwrap_or_else(|| {
                     let (body, d) = markdown::render(page, &site);
                     (std::sync::Arc::new(body), d)
-                })
+                });
+                self.progress.advance();
+                body
             })
             .collect();
         match &scope {
@@ -409,6 +423,7 @@ impl Project {
                 clock.lap("search (reused)");
             }
             None => {
+                self.progress.stage("search index", 0);
                 let docs = index_docs(&site, &bodies);
                 let index = search::SearchIndex::sync(&index_dir(root), &docs)?;
                 drop(docs);
@@ -421,8 +436,10 @@ impl Project {
                     }
                 }
                 clock.lap("search index");
+                self.progress.stage("related pages", 0);
                 related = related_pages(&site, &index)?;
                 clock.lap("related pages");
+                self.progress.stage("search form", 0);
                 for (path, bytes) in index.export_static()? {
                     let file = OutputFile::new(
                         format!("search/{}", path.to_string_lossy().replace('\\', "/")),
@@ -444,6 +461,7 @@ impl Project {
             related: &related,
             today,
             base,
+            progress: Some(&self.progress),
         };
         let (pages, d, rendered) = match (&scope, self.caches.render()) {
             (Scope::Bodies(edited), Some(cache)) => render::render_changed(&input, cache, edited),
@@ -460,6 +478,7 @@ impl Project {
         // Feeds, the sitemap and static files. They read front matter only, which an edit
         // of bodies keeps: such an edit reuses them with the rest of the structure.
         if let Scope::All = scope {
+            self.progress.stage("feeds", 0);
             if has_errors(&diags, &[]) {
                 diags.extend(page_diags.into_iter().flatten());
                 return Ok(finish(outcome, diags, clock));
@@ -483,6 +502,7 @@ impl Project {
         }
 
         if let Some(staging) = staging {
+            self.progress.stage("writing", 0);
             staging.copy_all(&copies)?;
             staging.commit()?;
             clock.lap("write");

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use passerelle::{BuildOptions, build, diagnostics};
+use passerelle::{BuildOptions, diagnostics};
 
 #[derive(Parser)]
 #[command(
@@ -210,6 +210,9 @@ struct BuildArgs {
     /// Print how long each stage of the build took
     #[arg(long)]
     timings: bool,
+    /// Print errors only: no warnings, no progress, no summary
+    #[arg(long, short)]
+    quiet: bool,
     /// Replace the output folder even if it holds files Passerelle did not write (never
     /// the site folder, a folder above it, or its content/, static/ or templates/)
     #[arg(long)]
@@ -220,6 +223,9 @@ struct BuildArgs {
 struct CheckArgs {
     #[command(flatten)]
     site: SiteArgs,
+    /// Print errors only: no warnings, no summary
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 // See Cargo.toml: glibc's malloc slows down as a large site's heap grows.
@@ -251,6 +257,7 @@ fn main() -> ExitCode {
                 force: args.force,
             },
             args.timings,
+            args.quiet,
         ),
         Command::Serve(args) => {
             let opts = passerelle::serve::ServeOptions {
@@ -281,6 +288,7 @@ fn main() -> ExitCode {
                 ..BuildOptions::default()
             },
             false,
+            args.quiet,
         ),
     }
 }
@@ -503,15 +511,28 @@ fn run_init(args: &InitArgs) -> ExitCode {
     }
 }
 
-fn run_build(opts: &BuildOptions, timings: bool) -> ExitCode {
+fn run_build(opts: &BuildOptions, timings: bool, quiet: bool) -> ExitCode {
+    use std::io::IsTerminal as _;
     let started = std::time::Instant::now();
-    let outcome = match build(opts) {
+    let mut project = passerelle::Project::one_shot(opts.clone());
+    let progress = project.progress();
+    let outcome = if quiet || !std::io::stderr().is_terminal() {
+        project.build()
+    } else {
+        progress.draw_while(|| project.build())
+    };
+    let mut outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e:#}");
             return ExitCode::from(2);
         }
     };
+    if quiet {
+        outcome
+            .diagnostics
+            .retain(diagnostics::Diagnostic::is_error);
+    }
     let mut stderr = std::io::stderr().lock();
     let _ = write!(
         stderr,
@@ -545,6 +566,9 @@ fn run_build(opts: &BuildOptions, timings: bool) -> ExitCode {
             }
         );
         return ExitCode::from(1);
+    }
+    if quiet {
+        return ExitCode::SUCCESS;
     }
     let elapsed = started.elapsed().as_secs_f64();
     match &outcome.output_dir {

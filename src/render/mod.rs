@@ -36,6 +36,8 @@ pub struct RenderInput<'a> {
     pub today: crate::model::Date,
     /// Hash of the config and the theme: when it changes, nothing rendered before is reused.
     pub base: u64,
+    /// Counts the outputs made, for a progress line.
+    pub progress: Option<&'a crate::progress::Progress>,
 }
 
 /// Files rendered by a previous build, with the hash of the view each was made from, and
@@ -83,9 +85,15 @@ pub fn render_site(
     let empty = HashMap::new();
     let previous = cache.as_ref().map_or(&empty, |c| &c.outputs);
     let keep = cache.is_some();
+    if let Some(p) = input.progress {
+        p.stage("templates", jobs.len());
+    }
     let results: Vec<Made> = jobs
         .par_iter()
         .map(|job| {
+            if let Some(p) = input.progress {
+                p.advance();
+            }
             let made = r.make(job, keep, |path, hash| {
                 previous
                     .get(path)

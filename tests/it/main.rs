@@ -17,6 +17,7 @@ mod kill;
 mod limits;
 mod lint;
 mod packet;
+mod progress;
 mod safety;
 mod scaffold;
 mod scan;
