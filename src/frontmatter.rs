@@ -77,6 +77,65 @@ pub struct Parsed {
 }
 
 /// Splits and checks the front matter of `text` (BOM and CRLF already removed).
+/// Where in `yaml` the error `message` comes from, when YAML reports it at the start of
+/// the mapping, and the fix to suggest.
+fn yaml_error_cause(message: &str, yaml: &str) -> (Option<usize>, String) {
+    let line_offsets = || {
+        yaml.split_inclusive('\n').scan(0, |offset, line| {
+            let at = *offset;
+            *offset += line.len();
+            Some((at, line))
+        })
+    };
+    if let Some(key) = message
+        .strip_prefix("duplicate entry with key \"")
+        .and_then(|k| k.strip_suffix('"'))
+    {
+        // The second line that sets the key (at the indentation of its first).
+        let mut setting = line_offsets().filter(|(_, line)| {
+            let trimmed = line.trim_start();
+            [key.to_string(), format!("\"{key}\""), format!("'{key}'")]
+                .iter()
+                .any(|k| {
+                    trimmed
+                        .strip_prefix(k.as_str())
+                        .is_some_and(|r| r.trim_start().starts_with(':'))
+                })
+        });
+        let first = setting.next();
+        let second = setting.find(|(_, line)| {
+            first.is_some_and(|(_, f)| {
+                f.len() - f.trim_start().len() == line.len() - line.trim_start().len()
+            })
+        });
+        return (
+            second.map(|(at, line)| at + line.len() - line.trim_start().len()),
+            format!("`{key}` is set twice: keep one of the two lines"),
+        );
+    }
+    if message.contains("repetition limit") || message.contains("recursion limit") {
+        // The first alias (`*name`): aliases are what expand.
+        let alias = line_offsets().find_map(|(at, line)| {
+            line.char_indices()
+                .find(|&(i, c)| {
+                    c == '*'
+                        && line[i + 1..].starts_with(|n: char| n.is_alphanumeric() || n == '_')
+                        && (i == 0 || line[..i].ends_with([' ', '[', ',', '{', ':']))
+                })
+                .map(|(i, _)| at + i)
+        });
+        return (
+            alias,
+            "YAML aliases (`*name`) here expand into too much text: write the values out instead"
+                .to_string(),
+        );
+    }
+    (
+        None,
+        "check the indentation and quote any value that contains `: ` or starts with a special character (`[`, `{`, `*`, `&`, `!`, `|`, `>`, `@`, `%`, `#`)".to_string(),
+    )
+}
+
 /// Returns the typed front matter when it is usable, and every problem found.
 pub fn parse(
     text: &str,
@@ -97,16 +156,24 @@ pub fn parse(
             Err(e) => {
                 // From the byte index, not YAML's line count: YAML also breaks lines at
                 // a lone CR, NEL, U+2028 and U+2029, which our line index does not.
-                let pos = e.location().map_or(Pos::new(split.yaml_line, 1), |l| {
-                    lines.pos(text, split.yaml_offset + l.index().min(split.yaml.len()))
-                });
                 let message = e.to_string();
                 let message = message.split(" at line ").next().unwrap_or(&message);
+                // Errors about the whole mapping (a duplicate key, aliases that expand too
+                // far) come at its start: point at the line that causes them instead.
+                let (cause, help) = yaml_error_cause(message, split.yaml);
+                let at = cause.or_else(|| e.location().map(|l| l.index()));
+                let pos = at.map_or(Pos::new(split.yaml_line, 1), |i| {
+                    lines.pos(text, split.yaml_offset + i.min(split.yaml.len()))
+                });
                 let offending = line_text(text, &lines, pos.line);
                 diags.push(
-                    Diagnostic::error(path, pos, format!("front matter is not valid YAML: {message}"))
-                        .value(offending)
-                        .help("check the indentation and quote any value that contains `: ` or starts with a special character (`[`, `{`, `*`, `&`, `!`, `|`, `>`, `@`, `%`, `#`)"),
+                    Diagnostic::error(
+                        path,
+                        pos,
+                        format!("front matter is not valid YAML: {message}"),
+                    )
+                    .value(offending)
+                    .help(help),
                 );
                 return (None, diags);
             }

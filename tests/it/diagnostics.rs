@@ -132,6 +132,46 @@ fn yaml_syntax_error() {
 }
 
 #[test]
+fn issue21_a_duplicate_key_points_at_its_second_line() {
+    let stderr = break_good_site(
+        &[edit(
+            "content/lessons/partnerships-last.md",
+            "date: 2022-05-10\n",
+            "date: 2022-05-10\nsummary: Said twice.\n",
+        )],
+        &[],
+    );
+    assert_one_error(
+        &stderr,
+        "content/lessons/partnerships-last.md:5:1",
+        "summary: Said twice.",
+        Some("`summary` is set twice"),
+    );
+    assert!(stderr.contains("5 | summary: Said twice."), "{stderr}");
+}
+
+#[test]
+fn issue21_aliases_that_expand_too_far_point_at_the_first_alias() {
+    let stderr = break_good_site(
+        &[edit(
+            "content/lessons/partnerships-last.md",
+            "date: 2022-05-10\n",
+            "date: 2022-05-10\nextra:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n  \
+             b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n  \
+             d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n  \
+             f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n  g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
+        )],
+        &[],
+    );
+    assert_one_error(
+        &stderr,
+        "content/lessons/partnerships-last.md:7:10",
+        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]",
+        Some("aliases"),
+    );
+}
+
+#[test]
 fn unclosed_front_matter() {
     let stderr = break_good_site(
         &[edit(
