@@ -65,6 +65,41 @@ pub struct TaxonomyConfig {
     pub title: Localized,
     pub slug: Localized,
     pub terms: Vec<Term>,
+    /// What the vocabulary is used for beyond filing pages (`role = "place"`).
+    pub role: Option<TaxonomyRole>,
+}
+
+/// What a vocabulary does besides filing pages, declared in site.toml so that no
+/// taxonomy name is known to the code: each role is played by one taxonomy at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaxonomyRole {
+    /// Its terms are shown on cards (`places`), name a forum's `location.city`, and give
+    /// the city of a calendar event.
+    Place,
+    /// Its terms are shown on cards (`populations`).
+    Population,
+    /// Its terms name a case-study partner's `sector`.
+    Sector,
+    /// A recommendation must name at least one of its terms.
+    Audience,
+}
+
+impl TaxonomyRole {
+    pub const ALL: [TaxonomyRole; 4] = [
+        TaxonomyRole::Place,
+        TaxonomyRole::Population,
+        TaxonomyRole::Sector,
+        TaxonomyRole::Audience,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaxonomyRole::Place => "place",
+            TaxonomyRole::Population => "population",
+            TaxonomyRole::Sector => "sector",
+            TaxonomyRole::Audience => "audience",
+        }
+    }
 }
 
 impl TaxonomyConfig {
@@ -116,6 +151,11 @@ impl SiteConfig {
 
     pub fn section(&self, name: &str) -> Option<&SectionConfig> {
         self.sections.iter().find(|s| s.name == name)
+    }
+
+    /// The taxonomy that plays `role`, if one does.
+    pub fn taxonomy_for(&self, role: TaxonomyRole) -> Option<&TaxonomyConfig> {
+        self.taxonomies.iter().find(|t| t.role == Some(role))
     }
 
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
@@ -437,11 +477,50 @@ impl SiteConfig {
                 let label = localized(label, &format!("taxonomies.{name}.terms.{id}"), &mut diags);
                 terms.push(Term { id, label });
             }
+            let role = tax.role.and_then(|role| {
+                let found = TaxonomyRole::ALL
+                    .into_iter()
+                    .find(|r| r.as_str() == role.get_ref());
+                let pos = at(role.span());
+                match found {
+                    Some(r)
+                        if taxonomies
+                            .iter()
+                            .any(|t: &TaxonomyConfig| t.role == Some(r)) =>
+                    {
+                        diags.push(
+                            Diagnostic::error(
+                                CONFIG_FILE,
+                                pos,
+                                format!("another taxonomy already plays the role `{}`", r.as_str()),
+                            )
+                            .value(role.get_ref())
+                            .help("give each role to one taxonomy only"),
+                        );
+                        None
+                    }
+                    Some(r) => Some(r),
+                    None => {
+                        let names = TaxonomyRole::ALL.map(TaxonomyRole::as_str);
+                        diags.push(
+                            Diagnostic::error(CONFIG_FILE, pos, "unknown taxonomy role")
+                                .value(role.get_ref())
+                                .help(format!(
+                                    "{} (the roles: {})",
+                                    crate::diagnostics::suggest(role.get_ref(), names, "roles"),
+                                    names.join(", ")
+                                )),
+                        );
+                        None
+                    }
+                }
+            });
             taxonomies.push(TaxonomyConfig {
                 name,
                 title,
                 slug,
                 terms,
+                role,
             });
         }
 
@@ -644,6 +723,7 @@ struct RawSection {
 struct RawTaxonomy {
     title: Spanned<RawLocalized>,
     slug: Option<Spanned<RawLocalized>>,
+    role: Option<Spanned<String>>,
     #[serde(default)]
     terms: Ordered<Spanned<RawLocalized>>,
 }
@@ -721,6 +801,37 @@ title = { en = "Cities", fr = "Villes" }
 toronto = "Toronto"
 montreal = { en = "Montreal", fr = "Montréal" }
 "#;
+
+    #[test]
+    fn taxonomy_roles_are_declared_checked_and_unique() {
+        let with = |roles: &str| {
+            MINIMAL.replace(
+                "[taxonomies.cities]\n",
+                &format!("[taxonomies.cities]\n{roles}"),
+            )
+        };
+        let c = SiteConfig::parse(&with("role = \"place\"\n")).expect("valid");
+        assert_eq!(
+            c.taxonomy_for(TaxonomyRole::Place).map(|t| t.name.as_str()),
+            Some("cities")
+        );
+        assert!(c.taxonomy_for(TaxonomyRole::Sector).is_none());
+        let d = SiteConfig::parse(&with("role = \"plaec\"\n")).expect_err("unknown role");
+        assert!(d[0].message.contains("unknown taxonomy role"), "{d:?}");
+        assert!(
+            d[0].help.as_deref().is_some_and(|h| h.contains("`place`")),
+            "{d:?}"
+        );
+        let twice = format!(
+            "{}\n[taxonomies.towns]\nrole = \"place\"\ntitle = {{ en = \"Towns\", fr = \"Villes\" }}\n",
+            with("role = \"place\"\n")
+        );
+        let d = SiteConfig::parse(&twice).expect_err("a role twice");
+        assert!(
+            d[0].message.contains("already plays the role `place`"),
+            "{d:?}"
+        );
+    }
 
     #[test]
     fn keeps_order_and_fills_defaults() {

@@ -198,7 +198,7 @@ fn vevent(site: &Site, id: PageId, lang: &str, out: &mut String) {
             .as_ref()
             .and_then(|c| {
                 site.config
-                    .taxonomy("cities")
+                    .taxonomy_for(crate::config::TaxonomyRole::Place)
                     .and_then(|t| t.term(&c.value))
             })
             .map(|t| t.label.get(lang).to_string());

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_yaml::{Mapping, Value};
 
-use crate::config::{SiteConfig, is_slug};
+use crate::config::{SiteConfig, TaxonomyRole, is_slug};
 use crate::diagnostics::{Diagnostic, LineIndex, Pos, suggest};
 use crate::model::{
     Date, DateTime, DateTimeError, FrontMatter, Kind, KindFields, Located, Location, Partner,
@@ -77,6 +77,17 @@ pub struct Parsed {
 }
 
 /// Splits and checks the front matter of `text` (BOM and CRLF already removed).
+/// The field a recommendation names its audiences in: the taxonomy that plays the role
+/// `audience`, or a free list when no taxonomy does.
+fn audience_field(config: &SiteConfig) -> &str {
+    config
+        .taxonomy_for(TaxonomyRole::Audience)
+        .map_or(AUDIENCES, |t| t.name.as_str())
+}
+
+/// A recommendation's free list of audiences, when no taxonomy plays that role.
+const AUDIENCES: &str = "audiences";
+
 /// Where in `yaml` the error `message` comes from, when YAML reports it at the start of
 /// the mapping, and the fix to suggest.
 fn yaml_error_cause(message: &str, yaml: &str) -> (Option<usize>, String) {
@@ -410,8 +421,10 @@ impl FieldReader<'_> {
                 );
                 v.extend(config.taxonomies.iter().map(|t| t.name.as_str()));
                 // A recommendation always has audiences: a vocabulary when site.toml defines one.
-                if kind == Kind::Recommendation && config.taxonomy("audiences").is_none() {
-                    v.push("audiences");
+                if kind == Kind::Recommendation
+                    && config.taxonomy_for(TaxonomyRole::Audience).is_none()
+                {
+                    v.push(AUDIENCES);
                 }
                 v
             }
@@ -544,7 +557,7 @@ impl FieldReader<'_> {
         let mut taxonomies = BTreeMap::new();
         if kind.is_some() {
             let tax_names = config.taxonomies.iter().map(|t| t.name.as_str());
-            let audiences = (kind == Some(Kind::Recommendation)).then_some("audiences");
+            let audiences = (kind == Some(Kind::Recommendation)).then(|| audience_field(config));
             for name in tax_names.chain(audiences) {
                 if taxonomies.contains_key(name) {
                     continue;
@@ -557,7 +570,7 @@ impl FieldReader<'_> {
 
         let mut kf = KindFields::default();
         if let Some(kind) = kind {
-            self.kind_fields(kind, &fields, &mut kf, &taxonomies, diags);
+            self.kind_fields(kind, config, &fields, &mut kf, &taxonomies, diags);
         }
 
         (diags.len() == before).then(|| FrontMatter {
@@ -578,6 +591,7 @@ impl FieldReader<'_> {
     fn kind_fields(
         &self,
         kind: Kind,
+        config: &SiteConfig,
         fields: &BTreeMap<&str, &Value>,
         kf: &mut KindFields,
         taxonomies: &BTreeMap<String, Vec<Located<String>>>,
@@ -628,19 +642,24 @@ impl FieldReader<'_> {
                 }
                 if kind == Kind::Recommendation {
                     kf.issued_by = self.string(fields, "issued_by", diags);
-                    match taxonomies.get("audiences") {
+                    let field = audience_field(config);
+                    let example = config
+                        .taxonomy_for(TaxonomyRole::Audience)
+                        .and_then(|t| t.terms.first())
+                        .map_or("settlement-agencies", |t| t.id.as_str());
+                    match taxonomies.get(field) {
                         Some(a) if !a.is_empty() => {}
                         Some(_) => diags.push(
                             Diagnostic::error(
                                 self.path,
-                                self.key_pos("audiences"),
-                                "`audiences` must name at least one audience",
+                                self.key_pos(field),
+                                format!("`{field}` must name at least one audience"),
                             )
                             .value("[]")
-                            .help("write it as `audiences: [settlement-agencies]`"),
+                            .help(format!("write it as `{field}: [{example}]`")),
                         ),
-                        None if !fields.contains_key("audiences") => {
-                            diags.extend(self.missing("audiences", "[settlement-agencies]"));
+                        None if !fields.contains_key(field) => {
+                            diags.extend(self.missing(field, &format!("[{example}]")));
                         }
                         None => {}
                     }
@@ -1209,6 +1228,7 @@ languages = ["en", "fr"]
 kind = "lesson"
 title = "Lessons"
 [taxonomies.populations]
+role = "population"
 title = "Populations"
 [taxonomies.populations.terms]
 refugees = "Refugees"

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::config::{SiteConfig, TranslationPolicy};
+use crate::config::{SiteConfig, TaxonomyRole, TranslationPolicy};
 use crate::diagnostics::{Diagnostic, Pos, suggest};
 use crate::model::{Kind, Located, Page, Role};
 
@@ -289,8 +289,11 @@ fn page_url(config: &SiteConfig, page: &Page) -> String {
 }
 
 fn check_terms(config: &SiteConfig, pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) {
-    let unknown = |tax_name: &str, term: &Located<String>, path: &std::path::Path| {
-        let tax = config.taxonomy(tax_name)?;
+    let unknown = |tax: Option<&crate::config::TaxonomyConfig>,
+                   term: &Located<String>,
+                   path: &std::path::Path| {
+        let tax = tax?;
+        let tax_name = &tax.name;
         if tax.term(&term.value).is_some() {
             return None;
         }
@@ -317,15 +320,24 @@ fn check_terms(config: &SiteConfig, pages: &[Arc<Page>], diags: &mut Vec<Diagnos
     };
     for p in pages {
         for (tax, terms) in &p.fm.taxonomies {
+            let tax = config.taxonomy(tax);
             diags.extend(terms.iter().filter_map(|t| unknown(tax, t, &p.path)));
         }
         for partner in &p.fm.fields.partners {
             if let Some(sector) = &partner.sector {
-                diags.extend(unknown("sectors", sector, &p.path));
+                diags.extend(unknown(
+                    config.taxonomy_for(TaxonomyRole::Sector),
+                    sector,
+                    &p.path,
+                ));
             }
         }
         if let Some(city) = p.fm.fields.location.as_ref().and_then(|l| l.city.as_ref()) {
-            diags.extend(unknown("cities", city, &p.path));
+            diags.extend(unknown(
+                config.taxonomy_for(TaxonomyRole::Place),
+                city,
+                &p.path,
+            ));
         }
     }
 }

@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::config::{SiteConfig, is_slug};
+use crate::config::{SiteConfig, TaxonomyRole, is_slug};
 use crate::model::Kind;
 use crate::resolve::Site;
 
@@ -115,7 +115,7 @@ fn blank(config: &SiteConfig, site: &Site, kind: Kind) -> String {
             );
             fm.push_str("status: \"TODO: proposed, endorsed, in-progress or implemented\"\n");
             fm.push_str("issued_by: \"TODO: who makes this recommendation\"\n");
-            if config.taxonomy("audiences").is_none() {
+            if config.taxonomy_for(TaxonomyRole::Audience).is_none() {
                 fm.push_str("audiences: [\"TODO: to whom it is addressed\"]\n");
             }
         }
@@ -133,7 +133,7 @@ fn blank(config: &SiteConfig, site: &Site, kind: Kind) -> String {
     }
     if kind != Kind::Page {
         for t in &config.taxonomies {
-            if kind != Kind::Recommendation && t.name == "audiences" {
+            if kind != Kind::Recommendation && t.role == Some(TaxonomyRole::Audience) {
                 continue;
             }
             let _ = writeln!(

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::{Renderer, TERM_PAGE_SIZE, pager_numbers, script_json, typo};
+use crate::config::TaxonomyRole;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::i18n::{self, format_date, format_datetime, format_month};
 use crate::markdown::Rendered;
@@ -644,12 +645,12 @@ impl<'r> Views<'r> {
         let site = self.r.site;
         let p = self.page(id);
         let lang = &p.lang;
-        let labels = |tax: &str| -> Vec<String> {
-            let Some(t) = site.config.taxonomy(tax) else {
+        let labels = |role: TaxonomyRole| -> Vec<String> {
+            let Some(t) = site.config.taxonomy_for(role) else {
                 return Vec::new();
             };
             p.fm.taxonomies
-                .get(tax)
+                .get(&t.name)
                 .into_iter()
                 .flatten()
                 .filter_map(|term| t.term(&term.value).map(|x| x.label.get(reader).to_string()))
@@ -670,8 +671,8 @@ impl<'r> Views<'r> {
                 .date
                 .map(|d| format_date(d, reader))
                 .unwrap_or_default(),
-            places: labels("cities"),
-            populations: labels("populations"),
+            places: labels(TaxonomyRole::Place),
+            populations: labels(TaxonomyRole::Population),
             when: p.fm.fields.starts.map(|s| format_datetime(&s, reader)),
         }
     }
@@ -1257,7 +1258,7 @@ impl<'r> Views<'r> {
                 .iter()
                 .map(|x| {
                     let sector = x.sector.as_ref().map(|s| {
-                        self.term_label("sectors", &s.value, lang)
+                        self.term_label(TaxonomyRole::Sector, &s.value, lang)
                             .unwrap_or_else(|| (s.value.clone(), String::new()))
                     });
                     PartnerView {
@@ -1302,13 +1303,14 @@ impl<'r> Views<'r> {
             .collect()
     }
 
-    /// The label and URL of a term, in `lang`.
-    fn term_label(&self, taxonomy: &str, id: &str, lang: &str) -> Option<(String, String)> {
+    /// The label and URL of a term of the taxonomy that plays `role`, in `lang`.
+    fn term_label(&self, role: TaxonomyRole, id: &str, lang: &str) -> Option<(String, String)> {
         let site = self.r.site;
-        let term = site.config.taxonomy(taxonomy)?.term(id)?;
+        let taxonomy = site.config.taxonomy_for(role)?;
+        let term = taxonomy.term(id)?;
         Some((
             term.label.get(lang).to_string(),
-            site.term_url(taxonomy, id, lang),
+            site.term_url(&taxonomy.name, id, lang),
         ))
     }
 
@@ -1326,7 +1328,7 @@ impl<'r> Views<'r> {
                 let city = l
                     .city
                     .as_ref()
-                    .and_then(|c| self.term_label("cities", &c.value, lang));
+                    .and_then(|c| self.term_label(TaxonomyRole::Place, &c.value, lang));
                 LocationView {
                     name: l.name.clone(),
                     city: city.as_ref().map(|c| c.0.clone()),
@@ -1390,7 +1392,7 @@ impl<'r> Views<'r> {
                             .map(|x| PacketPartner {
                                 name: x.name.clone(),
                                 sector: x.sector.as_ref().map(|s| {
-                                    self.term_label("sectors", &s.value, lang)
+                                    self.term_label(TaxonomyRole::Sector, &s.value, lang)
                                         .map_or_else(|| s.value.clone(), |t| t.0)
                                 }),
                             })

@@ -223,11 +223,13 @@ kind = "page"
 title = {s}
 
 [taxonomies.cities]
+role = "place"
 title = {{ en = {x}, fr = {x} }}
 [taxonomies.cities.terms]
 montreal = {{ en = {l}, fr = {l} }}
 
 [taxonomies.audiences]
+role = "audience"
 title = {x}
 [taxonomies.audiences.terms]
 settlement-agencies = {l}
@@ -622,6 +624,7 @@ title = "Forums"
 kind = "page"
 title = "Pages"
 [taxonomies.cities]
+role = "place"
 title = "Cities"
 [taxonomies.cities.terms]
 montreal = "Montreal"
