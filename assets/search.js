@@ -257,6 +257,11 @@
     // query.rs search(): the SearchResponse of a request.
     async function search(req) {
       await init();
+      // query.rs check_query(): a query too long to search is refused, never truncated.
+      const words = (req.query.match(WORD) || []).length;
+      if (new TextEncoder().encode(req.query).length > meta.maxBytes || words > meta.maxWords) {
+        return { query: req.query, total: 0, hits: [], facets: {}, refused: { words, maxWords: meta.maxWords } };
+      }
       const groups = {};
       for (const [tax, t] of req.filters || []) (groups[tax] = groups[tax] || []).push(t);
       const wanted = Object.keys(meta.langs).filter(l => (!req.lang || req.lang === l) && (!groups.lang || groups.lang.includes(l)));
@@ -341,6 +346,12 @@
       status.textContent = t('loading', {});
       try {
         const req = { query: q, filters, limit: 10 }, resp = await core.search(req);
+        if (resp.refused) {
+          if (mine !== seq) return;
+          list.replaceChildren(); box.replaceChildren();
+          status.textContent = t('tooLong', { n: resp.refused.maxWords });
+          return;
+        }
         const shown = {};
         // Counts of a filtered taxonomy ignore its own filter, so other terms stay selectable.
         for (const tax of new Set(filters.map(f => f[0]))) {

@@ -62,7 +62,7 @@ use tantivy::{DocAddress, DocSet, Index, TERMINATED, TantivyDocument, Term};
 
 use super::analysis::{ELISIONS, LANGS, stem_analyzer_name, tokens};
 use super::index::{BOOSTS, KIND_WEIGHTS, Snapshot, TEXT_FIELDS, fnv1a};
-use super::query::{MAX_EXPANSIONS, MIN_PREFIX_CHARS, QUOTES};
+use super::query::{MAX_EXPANSIONS, MAX_QUERY_BYTES, MAX_QUERY_WORDS, MIN_PREFIX_CHARS, QUOTES};
 
 /// Version of the layout above; `search.js` refuses another.
 pub const FORMAT: u32 = 2;
@@ -542,6 +542,8 @@ pub fn export(index: &Index, snapshot: &Snapshot) -> anyhow::Result<Vec<(PathBuf
         "chunk": CHUNK_DOCS,
         "maxExpansions": MAX_EXPANSIONS,
         "minPrefix": MIN_PREFIX_CHARS,
+        "maxWords": MAX_QUERY_WORDS,
+        "maxBytes": MAX_QUERY_BYTES,
         "quotes": QUOTES.iter().collect::<String>(),
         "elisions": ELISIONS,
         "facets": facets.iter().map(|(a, b)| [a, b]).collect::<Vec<_>>(),

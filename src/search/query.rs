@@ -55,6 +55,48 @@ use super::{Hit, SearchRequest, SearchResponse};
 pub const QUOTES: [char; 5] = ['"', '\u{201c}', '\u{201d}', '\u{ab}', '\u{bb}'];
 /// A prefix word shorter than this is matched exactly.
 pub const MIN_PREFIX_CHARS: usize = 2;
+
+/// At most this many words are searched. Each word is a clause of the query tree, so an
+/// unbounded query was an unbounded tree: 1,000 words overflowed the CLI's stack and 250
+/// the server's. Nobody types 32 words into a search box (web search engines stop there).
+pub const MAX_QUERY_WORDS: usize = 32;
+
+/// At most this many bytes of query are read, so that no query costs more than a page.
+pub const MAX_QUERY_BYTES: usize = 1024;
+
+/// Why a query is refused: too long to search. The message says what to do.
+#[derive(Debug)]
+pub struct QueryRefused(pub String);
+
+impl std::fmt::Display for QueryRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for QueryRefused {}
+
+/// Refuses a query longer than [`MAX_QUERY_BYTES`] or with more than [`MAX_QUERY_WORDS`]
+/// words (runs of letters and digits, which bounds the clauses of every language). The
+/// static search applies the same two limits (search.js, from meta.json).
+pub fn check_query(query: &str) -> Result<(), QueryRefused> {
+    let words = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count();
+    if words > MAX_QUERY_WORDS {
+        return Err(QueryRefused(format!(
+            "the query has {words} words; at most {MAX_QUERY_WORDS} are searched: keep the words that matter"
+        )));
+    }
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(QueryRefused(format!(
+            "the query is {} bytes long; at most {MAX_QUERY_BYTES} are searched: shorten it",
+            query.len()
+        )));
+    }
+    Ok(())
+}
 /// Most terms a prefix word expands to.
 pub const MAX_EXPANSIONS: usize = 16;
 
@@ -573,6 +615,7 @@ pub fn search(
     snapshot: &Snapshot,
     req: &SearchRequest,
 ) -> anyhow::Result<SearchResponse> {
+    check_query(&req.query)?;
     let mut per_lang: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut snippets: HashMap<String, Vec<SnippetGenerator>> = HashMap::new();
     for lang in request_langs(req) {
@@ -945,6 +988,16 @@ mod tests {
             ]
         );
         assert!(clauses(&index, "en", " ?! ").unwrap().is_empty());
+    }
+
+    #[test]
+    fn queries_past_a_limit_are_refused() {
+        assert!(check_query(&vec!["a"; MAX_QUERY_WORDS].join(" ")).is_ok());
+        assert!(check_query(&vec!["a"; MAX_QUERY_WORDS + 1].join(" ")).is_err());
+        assert!(check_query(&vec!["a"; MAX_QUERY_WORDS + 1].join("-")).is_err());
+        assert!(check_query(&"a".repeat(MAX_QUERY_BYTES)).is_ok());
+        assert!(check_query(&"a".repeat(MAX_QUERY_BYTES + 1)).is_err());
+        assert!(check_query("").is_ok());
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod limits;
 mod lint;
 mod packet;
 mod progress;
+mod query_limits;
 mod safety;
 mod scaffold;
 mod scan;

@@ -295,6 +295,15 @@ fn requests() -> Vec<SearchRequest> {
     for (q, lang, filters) in filtered {
         out.push(req(q, lang, filters));
     }
+    // At the word limit, past it (also with words joined by punctuation), past the
+    // byte limit: both sides search the first and refuse the others (issue 18).
+    let at_limit = vec!["refugee"; 32].join(" ");
+    let past_limit = vec!["refugee"; 33].join(" ");
+    let joined = vec!["food"; 300].join(",");
+    let long = "é".repeat(600);
+    for q in [&at_limit, &past_limit, &joined, &long] {
+        out.push(req(q, None, &[]));
+    }
     // No match, empty, punctuation only, unknown word in a phrase.
     for q in ["zzzzqx ", "", "  ", "?!", "\"refugee zzzzqx\""] {
         out.push(req(q, None, &[]));
@@ -434,8 +443,33 @@ fn browser_script_matches_tantivy() {
 
     let mut failures = Vec::new();
     let mut nonempty = 0;
+    let mut refused = 0;
     for (i, request) in requests.iter().enumerate() {
-        let rust = index.search(request).unwrap();
+        let rust = match index.search(request) {
+            Ok(rust) => rust,
+            Err(e) => {
+                assert!(
+                    e.downcast_ref::<passerelle::search::query::QueryRefused>()
+                        .is_some(),
+                    "{e:#}"
+                );
+                if out["responses"][i]["refused"].is_null() {
+                    failures.push(format!(
+                        "{:?}: refused by Rust, searched by the script",
+                        request.query
+                    ));
+                }
+                refused += 1;
+                continue;
+            }
+        };
+        if !out["responses"][i]["refused"].is_null() {
+            failures.push(format!(
+                "{:?}: refused by the script, searched by Rust",
+                request.query
+            ));
+            continue;
+        }
         if rust.total > 0 {
             nonempty += 1;
         }
@@ -486,6 +520,7 @@ fn browser_script_matches_tantivy() {
         nonempty >= 40,
         "only {nonempty} queries matched anything: the corpus or the queries changed"
     );
+    assert_eq!(refused, 3, "the three queries past a limit are refused");
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
