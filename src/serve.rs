@@ -1,30 +1,63 @@
 //! `serve`: build in memory, serve over HTTP/1.1, rebuild on every change, reload the
 //! browser after each good build, and show build errors in the page while there are any.
 //!
-//! A small blocking server (tiny_http, one thread per request): a local preview needs no
-//! async runtime. The site lives in memory and is replaced whole, under a lock held only
-//! for the swap, after a complete good build: a request never sees a half-built site.
+//! The site lives in memory (static files too, read whole and checked to be stable, so a
+//! file is served old or new, never half-written) and is replaced whole, under a lock held
+//! only for the swap, after a complete good build: a request never sees a half-built site.
 //! Paths are decoded, normalized and confined to the site; only GET and HEAD are served.
+//!
+//! The server is hyper on a two-thread tokio runtime, because a preview server must stay
+//! up whatever a client does: a connection is a task, not a thread, so slow or stalled
+//! clients cost memory, bounded by [`MAX_CONNECTIONS`], never threads; request headers
+//! must arrive within [`HEADER_TIMEOUT`]; a failed accept (no file descriptor left) is
+//! retried with a back-off instead of ending the accept loop. Reload events go through a
+//! broadcast channel that never blocks the rebuild loop: a client that falls
+//! [`EVENTS_BUFFER`] events behind is dropped, and the browser's `EventSource` reconnects.
+//! The rebuild loop itself stays on the calling thread, synchronous, as `watch` is.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::Instant;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context as _, Result};
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt as _, Full, StreamBody};
+use hyper::body::{Bytes, Frame, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::sync::{Semaphore, broadcast};
+use tokio_stream::StreamExt as _;
+use tokio_stream::wrappers::BroadcastStream;
 
 use crate::diagnostics;
 use crate::{BuildOptions, Project};
 
 const LIVERELOAD_JS: &str = include_str!("../assets/livereload.js");
-const LIVERELOAD_PATH: &str = "/_passerelle/livereload.js";
-const EVENTS_PATH: &str = "/_passerelle/events";
-const SEARCH_PATH: &str = "/_search";
+/// Paths of the server's own endpoints, under the site's path.
+const LIVERELOAD_PATH: &str = "_passerelle/livereload.js";
+const EVENTS_PATH: &str = "_passerelle/events";
+const SEARCH_PATH: &str = "_search";
 /// How long the sources must stay quiet after an edit before the search pass runs.
-const SEARCH_AFTER_QUIET: std::time::Duration = std::time::Duration::from_millis(300);
+const SEARCH_AFTER_QUIET: Duration = Duration::from_millis(300);
+/// Open connections at most; past it, a new one is closed at once. A connection costs a
+/// task and its buffers, so a thousand slow clients cost megabytes, not threads.
+const MAX_CONNECTIONS: usize = 1024;
+/// A client must send its request headers within this time, or is disconnected.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Live-reload clients at most, each holding one connection.
+const MAX_LISTENERS: usize = 128;
+/// Events a live-reload client may fall behind before it is dropped.
+const EVENTS_BUFFER: usize = 16;
+/// How long a static file must have been left alone before it is read (see
+/// [`read_copies`]).
+const SETTLED: Duration = Duration::from_millis(50);
+/// Longest query string `/_search` reads.
+const MAX_QUERY_STRING: usize = 4096;
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -38,7 +71,8 @@ pub struct ServeOptions {
 #[derive(Default)]
 struct Live {
     files: HashMap<String, Arc<[u8]>>,
-    copies: HashMap<String, PathBuf>,
+    /// Files of `static/`, read whole: output path → (source, its stamp, bytes).
+    copies: HashMap<String, (PathBuf, Stamp, Arc<[u8]>)>,
     /// The terminal's diagnostics text while the latest build failed.
     errors: Option<String>,
     /// The index of the last good build, for `/_search`.
@@ -46,40 +80,78 @@ struct Live {
     config: Option<Arc<crate::config::SiteConfig>>,
 }
 
-type Clients = Arc<Mutex<Vec<Box<dyn Write + Send>>>>;
+/// Size and modification time of a file: equal before and after a read, the read was
+/// not torn by a writer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+/// One server-sent event.
+#[derive(Clone)]
+struct Event(Bytes);
+
+impl Event {
+    fn new(name: &str, data: &str) -> Self {
+        Event(Bytes::from(format!("event: {name}\ndata: {data}\n\n")))
+    }
+}
+
+/// What the request handlers share with the rebuild loop.
+struct Shared {
+    live: RwLock<Live>,
+    events: broadcast::Sender<Event>,
+    listeners: Arc<Semaphore>,
+    /// The path the site is served under (`/`, `/portal/`), as in its base_url.
+    root: String,
+}
+
+type Body = BoxBody<Bytes, Infallible>;
 
 pub fn serve(opts: &ServeOptions, log: &mut dyn Write) -> Result<()> {
-    let server = bind(opts)?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .map_or_else(|| format!("{}:{}", opts.bind, opts.port), |a| a.to_string());
+    let listener = bind(opts)?;
+    let addr = listener.local_addr().context("the listening address")?;
+    if !opts.bind.is_loopback() {
+        let _ = writeln!(
+            log,
+            "warning: serving on {}, where other machines can reach it: serve shows drafts and build errors and asks for no password; use it on a network you trust, or leave --bind at 127.0.0.1",
+            opts.bind
+        );
+    }
+    // The site keeps the path of its base_url, so links work as they will when published.
+    let root =
+        crate::config::SiteConfig::load(&opts.root).map_or_else(|_| "/".to_string(), |c| c.root);
     let mut project = Project::new(BuildOptions {
         root: opts.root.clone(),
         drafts: opts.drafts,
-        base_url: Some(format!("http://{addr}")),
+        base_url: Some(format!("http://{addr}{root}")),
         write: false,
         index: true,
         ..BuildOptions::default()
     });
-    let live = Arc::new(RwLock::new(Live::default()));
-    let clients: Clients = Arc::new(Mutex::new(Vec::new()));
-    rebuild(&mut project, &live, &clients, log, None)?;
-    let _ = writeln!(log, "serving the site at http://{addr}/ (Ctrl-C to stop)");
+    let shared = Arc::new(Shared {
+        live: RwLock::new(Live::default()),
+        events: broadcast::channel(EVENTS_BUFFER).0,
+        listeners: Arc::new(Semaphore::new(MAX_LISTENERS)),
+        root,
+    });
+    rebuild(&mut project, &shared, log, None)?;
+    let _ = writeln!(
+        log,
+        "serving the site at http://{addr}{} (Ctrl-C to stop)",
+        shared.root
+    );
 
-    let server = Arc::new(server);
-    {
-        let live = Arc::clone(&live);
-        let clients = Arc::clone(&clients);
-        let server = Arc::clone(&server);
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let live = Arc::clone(&live);
-                let clients = Arc::clone(&clients);
-                std::thread::spawn(move || handle(request, &live, &clients));
-            }
-        });
-    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(4)
+        .thread_name("passerelle-serve")
+        .enable_io()
+        .enable_time()
+        .build()
+        .context("cannot start the server's runtime")?;
+    runtime.spawn(accept_loop(listener, Arc::clone(&shared)));
 
     let mut watcher = crate::watch::SourceWatcher::new(&opts.root, opts.poll)?;
     // Edited pages first, with the search outputs of the last build; then, once the
@@ -93,7 +165,7 @@ pub fn serve(opts: &ServeOptions, log: &mut dyn Write) -> Result<()> {
             crate::watch::Change::Paths(changed) => changed,
             crate::watch::Change::Quiet => {
                 let started = search_due.take().unwrap_or_else(Instant::now);
-                rebuild(&mut project, &live, &clients, log, None)?;
+                rebuild(&mut project, &shared, log, None)?;
                 let _ = writeln!(
                     log,
                     "  search updated in {:.0} ms",
@@ -105,7 +177,7 @@ pub fn serve(opts: &ServeOptions, log: &mut dyn Write) -> Result<()> {
         };
         let started = Instant::now();
         let _ = writeln!(log, "change: {}", describe(&changed, &opts.root));
-        let search_stale = rebuild(&mut project, &live, &clients, log, Some(&changed))?;
+        let search_stale = rebuild(&mut project, &shared, log, Some(&changed))?;
         let _ = writeln!(
             log,
             "  pages rebuilt in {:.0} ms",
@@ -132,24 +204,67 @@ fn describe(changed: &[PathBuf], root: &Path) -> String {
 }
 
 /// Binds, or says the port is taken and which one is free.
-fn bind(opts: &ServeOptions) -> Result<Server> {
-    match Server::http(SocketAddr::new(opts.bind, opts.port)) {
-        Ok(s) => Ok(s),
-        Err(e) => {
-            let taken = std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).is_err();
-            if taken {
-                let free = (opts.port.saturating_add(1)..opts.port.saturating_add(50))
-                    .find(|p| std::net::TcpListener::bind(SocketAddr::new(opts.bind, *p)).is_ok());
-                let hint = free.map_or_else(String::new, |p| format!("; try --port {p}"));
-                anyhow::bail!(
-                    "port {} on {} is already in use{hint}",
-                    opts.port,
-                    opts.bind
-                )
-            }
-            Err(anyhow::anyhow!("{e}"))
-                .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))
+fn bind(opts: &ServeOptions) -> Result<std::net::TcpListener> {
+    let at = SocketAddr::new(opts.bind, opts.port);
+    match std::net::TcpListener::bind(at) {
+        Ok(listener) => {
+            listener
+                .set_nonblocking(true)
+                .context("cannot make the socket non-blocking")?;
+            Ok(listener)
         }
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            let free = (opts.port.saturating_add(1)..opts.port.saturating_add(50))
+                .find(|p| std::net::TcpListener::bind(SocketAddr::new(opts.bind, *p)).is_ok());
+            let hint = free.map_or_else(String::new, |p| format!("; try --port {p}"));
+            anyhow::bail!(
+                "port {} on {} is already in use{hint}",
+                opts.port,
+                opts.bind
+            )
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port)),
+    }
+}
+
+/// Accepts connections for ever. A failed accept (out of file descriptors, a connection
+/// reset before it was accepted) waits a little longer each time, then tries again: the
+/// port keeps answering as soon as descriptors are free.
+async fn accept_loop(listener: std::net::TcpListener, shared: Arc<Shared>) {
+    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+        return;
+    };
+    let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut backoff = Duration::from_millis(5);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => {
+                backoff = Duration::from_millis(5);
+                stream
+            }
+            Err(_) => {
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(1));
+                continue;
+            }
+        };
+        // Past the limit the connection is closed at once (dropped).
+        let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
+            continue;
+        };
+        let shared = Arc::clone(&shared);
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let shared = Arc::clone(&shared);
+                async move { Ok::<_, Infallible>(handle(request, &shared).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            drop(permit);
+        });
     }
 }
 
@@ -158,8 +273,7 @@ fn bind(opts: &ServeOptions) -> Result<Server> {
 /// are the last build's and a full build must follow.
 fn rebuild(
     project: &mut Project,
-    live: &RwLock<Live>,
-    clients: &Clients,
+    shared: &Shared,
     log: &mut dyn Write,
     changed: Option<&[PathBuf]>,
 ) -> Result<bool> {
@@ -170,11 +284,11 @@ fn rebuild(
     let report = diagnostics::report(&outcome.diagnostics, &project.options().root);
     let _ = write!(log, "{report}");
     if outcome.has_errors() {
-        if let Ok(mut l) = live.write() {
+        if let Ok(mut l) = shared.live.write() {
             l.errors = Some(report.clone());
         }
         broadcast(
-            clients,
+            shared,
             "errors",
             &serde_json::to_string(&report).unwrap_or_default(),
         );
@@ -183,7 +297,7 @@ fn rebuild(
     if outcome.patch {
         // Only pages changed, and the errors were already cleared: update them in place.
         let mut changed = false;
-        if let Ok(mut l) = live.write() {
+        if let Ok(mut l) = shared.live.write() {
             for file in outcome.files {
                 changed |= l
                     .files
@@ -193,7 +307,7 @@ fn rebuild(
             }
         }
         if changed {
-            broadcast(clients, "reload", "{}");
+            broadcast(shared, "reload", "{}");
         }
         log_build(project, &outcome.timings, outcome.pages, log);
         return Ok(outcome.search_stale);
@@ -207,7 +321,7 @@ fn rebuild(
         .collect();
     // No page changed (e.g. the search pass after an edit only renewed the search form,
     // which the search page fetches afresh): no reload.
-    let unchanged = live.read().is_ok_and(|l| {
+    let unchanged = shared.live.read().is_ok_and(|l| {
         let page = |path: &String| !path.starts_with("search/");
         l.errors.is_none()
             && l.files.keys().filter(|p| page(p)).count()
@@ -222,12 +336,13 @@ fn rebuild(
                         .is_some_and(|old| Arc::ptr_eq(old, bytes) || old[..] == bytes[..])
                 })
     });
-    let copies: HashMap<String, PathBuf> = outcome
-        .copies
-        .into_iter()
-        .map(|(src, dest)| (dest, src))
-        .collect();
-    if let Ok(mut l) = live.write() {
+    let previous = shared
+        .live
+        .read()
+        .map(|l| l.copies.clone())
+        .unwrap_or_default();
+    let copies = read_copies(outcome.copies, &previous);
+    if let Ok(mut l) = shared.live.write() {
         *l = Live {
             files,
             copies,
@@ -237,10 +352,68 @@ fn rebuild(
         };
     }
     if !unchanged {
-        broadcast(clients, "reload", "{}");
+        broadcast(shared, "reload", "{}");
     }
     log_build(project, &outcome.timings, outcome.pages, log);
     Ok(outcome.search_stale)
+}
+
+/// Reads the files of `static/` whole, so each is served as it was when read. A file that
+/// did not change since `previous` is not read again. A file is read only once it has not
+/// changed for [`SETTLED`] (a writer truncates, then writes: in between, the file is empty
+/// or short but looks complete), and read again if its size or time changed during the
+/// read; if it never settles, its previous bytes stay, or it is left out until the
+/// watcher reports the next change.
+fn read_copies(
+    copies: Vec<(PathBuf, String)>,
+    previous: &HashMap<String, (PathBuf, Stamp, Arc<[u8]>)>,
+) -> HashMap<String, (PathBuf, Stamp, Arc<[u8]>)> {
+    let stamp = |src: &Path| {
+        std::fs::metadata(src).ok().map(|m| Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    };
+    let mut out = HashMap::with_capacity(copies.len());
+    for (src, dest) in copies {
+        let kept = previous
+            .get(&dest)
+            .filter(|(old_src, _, _)| *old_src == src);
+        let mut read = None;
+        for attempt in 0..5 {
+            let Some(before) = stamp(&src) else { break };
+            if let Some((_, old_stamp, bytes)) = kept
+                && *old_stamp == before
+            {
+                read = Some((before, Arc::clone(bytes)));
+                break;
+            }
+            let settled = before.modified.is_none_or(|m| {
+                SystemTime::now()
+                    .duration_since(m)
+                    .is_ok_and(|age| age >= SETTLED)
+            });
+            if settled
+                && let Ok(bytes) = std::fs::read(&src)
+                && stamp(&src) == Some(before)
+                && bytes.len() as u64 == before.len
+            {
+                read = Some((before, Arc::from(bytes)));
+                break;
+            }
+            std::thread::sleep(SETTLED.max(Duration::from_millis(10 << attempt)));
+        }
+        match (read, kept) {
+            (Some((stamp, bytes)), _) => {
+                out.insert(dest, (src, stamp, bytes));
+            }
+            (None, Some(old)) => {
+                out.insert(dest, old.clone());
+            }
+            (None, None) => {}
+        }
+    }
+    out
 }
 
 fn log_build(project: &Project, timings: &[crate::StageTiming], pages: usize, log: &mut dyn Write) {
@@ -258,138 +431,153 @@ fn log_build(project: &Project, timings: &[crate::StageTiming], pages: usize, lo
     );
 }
 
-fn broadcast(clients: &Clients, event: &str, data: &str) {
-    if let Ok(mut list) = clients.lock() {
-        let message = format!("event: {event}\ndata: {data}\n\n");
-        list.retain_mut(|w| {
-            w.write_all(message.as_bytes())
-                .and_then(|()| w.flush())
-                .is_ok()
-        });
-    }
+/// Tells every live-reload client; never waits for any of them.
+fn broadcast(shared: &Shared, event: &str, data: &str) {
+    // An error only means that no browser listens.
+    let _ = shared.events.send(Event::new(event, data));
 }
 
-/// Adds a header; a value that is not valid header text is left out rather than sent.
-fn with_header<R: std::io::Read>(response: Response<R>, name: &str, value: &str) -> Response<R> {
-    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        Ok(h) => response.with_header(h),
-        Err(()) => response,
-    }
-}
-
-fn handle(request: Request, live: &RwLock<Live>, clients: &Clients) {
+async fn handle(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
     let method = request.method().clone();
-    if method != Method::Get && method != Method::Head {
-        let response = with_header(
-            Response::from_string("method not allowed\n").with_status_code(405),
-            "Allow",
-            "GET, HEAD",
-        );
-        let _ = request.respond(response);
-        return;
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
-    if path == EVENTS_PATH {
-        return subscribe(request, live, clients);
-    }
-    if path == SEARCH_PATH {
-        let query = url.split_once('?').map_or("", |(_, q)| q);
-        let (status, body) = search_endpoint(query, live);
-        return respond(
-            request,
-            status,
-            "application/json; charset=utf-8",
-            body.into_bytes(),
-            method == Method::Head,
-        );
-    }
-    if path == LIVERELOAD_PATH {
-        return respond(
-            request,
-            200,
-            "application/javascript; charset=utf-8",
-            LIVERELOAD_JS.as_bytes().to_vec(),
-            method == Method::Head,
-        );
-    }
-    let Some(file) = normalize(&path) else {
-        return not_found(request, live, method == Method::Head);
+    let head = method == Method::HEAD;
+    let path = request.uri().path();
+    let Some(rel) = path.strip_prefix(shared.root.as_str()) else {
+        // `/portal` for a site served at `/portal/`: the site's own root.
+        if path == shared.root.trim_end_matches('/') {
+            return redirect(&shared.root);
+        }
+        return not_found(shared, head);
     };
-    let (bytes, errors) = {
-        let Ok(l) = live.read() else { return };
+    match rel {
+        EVENTS_PATH => subscribe(shared),
+        SEARCH_PATH => {
+            let query = request.uri().query().unwrap_or("").to_string();
+            let (status, body) = search_endpoint(&query, shared).await;
+            respond(
+                status,
+                "application/json; charset=utf-8",
+                body.into_bytes(),
+                head,
+            )
+        }
+        LIVERELOAD_PATH => respond(
+            StatusCode::OK,
+            "application/javascript; charset=utf-8",
+            LIVERELOAD_JS
+                .replace(
+                    "/_passerelle/events",
+                    &format!("{}{EVENTS_PATH}", shared.root),
+                )
+                .into_bytes(),
+            head,
+        ),
+        _ => serve_file(&format!("/{rel}"), shared, head),
+    }
+}
+
+fn serve_file(path: &str, shared: &Shared, head: bool) -> Response<Body> {
+    let Some(file) = normalize(path) else {
+        return not_found(shared, head);
+    };
+    let (bytes, errors, folder) = {
+        let Ok(l) = shared.live.read() else {
+            return not_found(shared, head);
+        };
         let found = l
             .files
             .get(&file)
-            .map(|b| b.to_vec())
-            .or_else(|| l.copies.get(&file).and_then(|src| std::fs::read(src).ok()));
-        (found, l.errors.clone())
+            .or_else(|| l.copies.get(&file).map(|(_, _, bytes)| bytes))
+            .cloned();
+        let folder = l.files.contains_key(&format!("{file}/index.html"));
+        (found, l.errors.clone(), folder)
     };
     match bytes {
         Some(bytes) => {
             let ctype = content_type(&file);
             let body = if ctype.starts_with("text/html") {
-                inject(bytes, errors.as_deref())
+                inject(&bytes, errors.as_deref(), &shared.root)
             } else {
-                bytes
+                bytes.to_vec()
             };
-            respond(request, 200, ctype, body, method == Method::Head);
+            respond(StatusCode::OK, ctype, body, head)
         }
-        None => {
-            // `/en/x` for a folder: send the browser to `/en/x/`, as static hosts do.
-            let folder = format!("{file}/index.html");
-            let exists = live.read().is_ok_and(|l| l.files.contains_key(&folder));
-            if exists && !path.ends_with('/') {
-                let response = with_header(
-                    Response::empty(StatusCode(301)),
-                    "Location",
-                    &format!("{path}/"),
-                );
-                let _ = request.respond(response);
-            } else {
-                not_found(request, live, method == Method::Head);
-            }
-        }
+        // `/en/x` for a folder: on to `/en/x/`, as static hosts do. The location is
+        // rebuilt from the normalized path, so `//host` can never become a redirect to
+        // another site.
+        None if folder && !path.ends_with('/') => redirect(&format!("{}{file}/", shared.root)),
+        None => not_found(shared, head),
     }
 }
 
-fn not_found(request: Request, live: &RwLock<Live>, head: bool) {
-    let (page, errors) = match live.read() {
-        Ok(l) => (
-            l.files.get("404.html").map(|b| b.to_vec()),
-            l.errors.clone(),
-        ),
-        Err(_) => (None, None),
-    };
-    let body = inject(
-        page.unwrap_or_else(|| b"<!DOCTYPE html><title>Not found</title><p>Not found</p>".to_vec()),
-        errors.as_deref(),
-    );
-    respond(request, 404, "text/html; charset=utf-8", body, head);
+fn redirect(location: &str) -> Response<Body> {
+    let mut response = text(StatusCode::MOVED_PERMANENTLY, "");
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }
 
-fn respond(request: Request, status: u16, ctype: &str, body: Vec<u8>, head: bool) {
-    let len = body.len();
-    let response =
-        Response::from_data(if head { Vec::new() } else { body }).with_status_code(status);
-    let response = with_header(
-        with_header(response, "Content-Type", ctype),
-        "Cache-Control",
-        "no-store",
-    );
-    let response = if head {
-        with_header(response, "Content-Length", &len.to_string())
-    } else {
-        response
+fn not_found(shared: &Shared, head: bool) -> Response<Body> {
+    let (page, errors) = match shared.live.read() {
+        Ok(l) => (l.files.get("404.html").cloned(), l.errors.clone()),
+        Err(_) => (None, None),
     };
-    let _ = request.respond(response);
+    let page = page.map_or_else(
+        || b"<!DOCTYPE html><title>Not found</title><p>Not found</p>".to_vec(),
+        |p| p.to_vec(),
+    );
+    let body = inject(&page, errors.as_deref(), &shared.root);
+    respond(
+        StatusCode::NOT_FOUND,
+        "text/html; charset=utf-8",
+        body,
+        head,
+    )
+}
+
+fn text(status: StatusCode, body: &'static str) -> Response<Body> {
+    respond(
+        status,
+        "text/plain; charset=utf-8",
+        body.as_bytes().to_vec(),
+        false,
+    )
+}
+
+/// A whole response: its length is known, so a client gets it all or sees it cut.
+fn respond(status: StatusCode, ctype: &str, body: Vec<u8>, head: bool) -> Response<Body> {
+    let len = body.len();
+    let body = if head { Vec::new() } else { body };
+    let mut response = Response::new(Full::new(Bytes::from(body)).boxed());
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(ctype) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if head {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    }
+    response
 }
 
 /// `/_search?q=…&lang=en|fr|all&filter=TAXONOMY=TERM&limit=N`: the same JSON as
-/// `passerelle search --json`, from the index of the last good build.
-fn search_endpoint(query: &str, live: &RwLock<Live>) -> (u16, String) {
-    let error =
-        |status: u16, message: &str| (status, serde_json::json!({ "error": message }).to_string());
+/// `passerelle search --json`, from the index of the last good build. The query runs on
+/// the runtime's blocking pool: a search takes CPU, which must not stall the connections.
+async fn search_endpoint(query: &str, shared: &Shared) -> (StatusCode, String) {
+    let error = |status: StatusCode, message: &str| {
+        (status, serde_json::json!({ "error": message }).to_string())
+    };
+    if query.len() > MAX_QUERY_STRING {
+        return error(StatusCode::URI_TOO_LONG, "the query string is too long");
+    }
     let mut request = crate::search::SearchRequest {
         limit: 10,
         ..Default::default()
@@ -397,7 +585,7 @@ fn search_endpoint(query: &str, live: &RwLock<Live>) -> (u16, String) {
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let Some(value) = percent_decode(&value.replace('+', " ")) else {
-            return error(400, "malformed query string");
+            return error(StatusCode::BAD_REQUEST, "malformed query string");
         };
         match name {
             "q" => request.query = value,
@@ -405,75 +593,92 @@ fn search_endpoint(query: &str, live: &RwLock<Live>) -> (u16, String) {
             "lang" => request.lang = Some(value),
             "limit" => match value.parse() {
                 Ok(n) => request.limit = n,
-                Err(_) => return error(400, "limit must be a number"),
+                Err(_) => return error(StatusCode::BAD_REQUEST, "limit must be a number"),
             },
             "filter" => match value.split_once('=') {
                 Some((t, term)) => request.filters.push((t.to_string(), term.to_string())),
-                None => return error(400, "filter takes TAXONOMY=TERM"),
+                None => return error(StatusCode::BAD_REQUEST, "filter takes TAXONOMY=TERM"),
             },
             _ => {}
         }
     }
-    let (index, config) = match live.read() {
+    if let Err(refused) = crate::search::query::check_query(&request.query) {
+        return error(StatusCode::BAD_REQUEST, &refused.to_string());
+    }
+    let (index, config) = match shared.live.read() {
         Ok(l) => (l.index.clone(), l.config.clone()),
         Err(_) => (None, None),
     };
     if let Some(config) = config {
         for (t, term) in &request.filters {
             if let Err(message) = crate::search::check_filter(&config, t, term) {
-                return error(400, &message);
+                return error(StatusCode::BAD_REQUEST, &message);
             }
         }
     }
     let Some(index) = index else {
-        return error(503, "the search index is not ready");
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the search index is not ready",
+        );
     };
-    match index.search(&request) {
-        Ok(response) => (
-            200,
+    match tokio::task::spawn_blocking(move || index.search(&request)).await {
+        Ok(Ok(response)) => (
+            StatusCode::OK,
             serde_json::to_string_pretty(&response).unwrap_or_default() + "\n",
         ),
-        Err(e) => error(500, &format!("{e:#}")),
+        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e:#}")),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the search failed"),
     }
 }
 
-/// Keeps the connection open as a server-sent-events stream.
-fn subscribe(request: Request, live: &RwLock<Live>, clients: &Clients) {
-    let mut writer = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-    if writer
-        .write_all(head.as_bytes())
-        .and_then(|()| writer.flush())
-        .is_err()
-    {
-        return;
-    }
-    // A page opened while the site has errors must show them at once.
-    if let Some(errors) = live.read().ok().and_then(|l| l.errors.clone()) {
-        let message = format!(
-            "event: errors\ndata: {}\n\n",
-            serde_json::to_string(&errors).unwrap_or_default()
+/// A server-sent-events stream of the reload and error events. It ends when the client
+/// falls too far behind; with too many listeners already, the answer is 503 (the browser's
+/// `EventSource` tries again later).
+fn subscribe(shared: &Shared) -> Response<Body> {
+    let Ok(permit) = Arc::clone(&shared.listeners).try_acquire_owned() else {
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many live-reload clients\n",
         );
-        if writer
-            .write_all(message.as_bytes())
-            .and_then(|()| writer.flush())
-            .is_err()
-        {
-            return;
-        }
-    }
-    if let Ok(mut list) = clients.lock() {
-        list.push(writer);
-    }
+    };
+    // A page opened while the site has errors must show them at once.
+    let first = shared
+        .live
+        .read()
+        .ok()
+        .and_then(|l| l.errors.clone())
+        .map(|errors| {
+            Event::new(
+                "errors",
+                &serde_json::to_string(&errors).unwrap_or_default(),
+            )
+        });
+    let events = BroadcastStream::new(shared.events.subscribe()).map_while(Result::ok);
+    let stream = tokio_stream::iter(first)
+        .chain(events)
+        .map(move |Event(bytes)| {
+            // The permit lives as long as the stream: one listener fewer when it ends.
+            let _ = &permit;
+            Ok::<_, Infallible>(Frame::data(bytes))
+        });
+    let mut response = Response::new(StreamBody::new(stream).boxed());
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Adds the live-reload script, and the error overlay while the build has errors.
-fn inject(html: Vec<u8>, errors: Option<&str>) -> Vec<u8> {
-    let mut extra = format!("<script src=\"{LIVERELOAD_PATH}\"></script>");
+fn inject(html: &[u8], errors: Option<&str>, root: &str) -> Vec<u8> {
+    let mut extra = format!("<script src=\"{root}{LIVERELOAD_PATH}\"></script>");
     if let Some(errors) = errors {
         extra.push_str(&overlay(errors));
     }
-    let text = String::from_utf8_lossy(&html);
+    let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
         Some(i) => format!("{}{extra}{}", &text[..i], &text[i..]).into_bytes(),
         None => format!("{text}{extra}").into_bytes(),
@@ -580,5 +785,20 @@ mod tests {
         ] {
             assert_eq!(normalize(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_file_that_keeps_changing_keeps_its_old_bytes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let src = dir.path().join("a.txt");
+        std::fs::write(&src, "old").expect("write");
+        let first = read_copies(vec![(src.clone(), "a.txt".into())], &HashMap::new());
+        assert_eq!(&first["a.txt"].2[..], b"old");
+        // Unchanged: the very same bytes, not read again.
+        let again = read_copies(vec![(src.clone(), "a.txt".into())], &first);
+        assert!(Arc::ptr_eq(&first["a.txt"].2, &again["a.txt"].2));
+        std::fs::write(&src, "new and longer").expect("write");
+        let changed = read_copies(vec![(src, "a.txt".into())], &first);
+        assert_eq!(&changed["a.txt"].2[..], b"new and longer");
     }
 }

@@ -25,6 +25,7 @@ mod scan;
 mod search_parity;
 mod seeds;
 mod serve;
+mod serve_safety;
 mod templates_doc;
 mod translations;
 mod watch;
