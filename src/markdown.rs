@@ -87,8 +87,22 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
     let mut handwritten_links: Vec<bool> = Vec::new();
     let mut links: Vec<String> = Vec::new();
     let mut linter = crate::lint::Linter::default();
+    // For the sanitizer's check: where raw HTML starts, and the author's words with where
+    // they start (not an image's alt text, which is no text of the page).
+    let mut raw_html_at: Vec<usize> = Vec::new();
+    let mut text_events: Vec<(usize, usize)> = Vec::new();
+    let mut image_depth = 0usize;
     for (event, range) in merge_text(Parser::new_ext(body, options()).into_offset_iter()) {
         linter.observe(&page.path, &event, at(range.start));
+        match &event {
+            Event::Start(Tag::Image { .. }) => image_depth += 1,
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
+            Event::Html(_) | Event::InlineHtml(_) => raw_html_at.push(range.start),
+            Event::Text(_) | Event::Code(_) if image_depth == 0 => {
+                text_events.push((events.len(), range.start));
+            }
+            _ => {}
+        }
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -187,10 +201,45 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
 
     let headings = name_headings(&mut events, &heading_starts);
     let text = plain_text(&events);
+    let words: Vec<(String, usize)> = if policy == RawHtml::Sanitize && has_raw_html {
+        text_events
+            .iter()
+            .filter_map(|&(i, offset)| match events.get(i)? {
+                Event::Text(t) | Event::Code(t) => Some((t.clone(), offset)),
+                _ => None,
+            })
+            .flat_map(|(t, offset)| {
+                t.split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(|w| (w.to_string(), offset))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if policy == RawHtml::Sanitize && has_raw_html {
         html = SANITIZER.clean(&html).to_string();
+        if let Some((word, offset)) = first_lost_word(&words, &html) {
+            // The raw HTML just before the lost text is what swallowed it.
+            let culprit = raw_html_at
+                .iter()
+                .rev()
+                .find(|&&h| h <= offset)
+                .copied()
+                .unwrap_or(offset);
+            diags.push(
+                Diagnostic::warning(
+                    &page.path,
+                    at(culprit),
+                    "the raw HTML here makes the sanitizer drop the text that follows it",
+                )
+                .value(format!("first word dropped: {word}"))
+                .help("close every element you open in raw HTML (an unclosed <style>, <script>, <textarea> or <title> swallows the rest of the page), or write it in Markdown"),
+            );
+        }
     }
     // Every page's HTML is held until the templates run: no spare capacity.
     html.shrink_to_fit();
@@ -441,6 +490,32 @@ pub fn fold_accent(c: char) -> char {
         c => c,
     }
 }
+
+/// The first of the author's `words` (in order, with where each starts) that the sanitized
+/// `html` no longer shows, in that order: ammonia removes script and style content by
+/// design, and an element the author left open can make it remove far more. Words are
+/// looked for as substrings, since adjacent elements run together in the text.
+fn first_lost_word<'a>(words: &'a [(String, usize)], html: &str) -> Option<(&'a str, usize)> {
+    let text = TEXT_ONLY.clean(html).to_string();
+    let mut rest = text.as_str();
+    words
+        .iter()
+        .find(|(w, _)| match rest.find(w.as_str()) {
+            Some(i) => {
+                rest = &rest[i + w.len()..];
+                false
+            }
+            None => true,
+        })
+        .map(|(w, offset)| (w.as_str(), *offset))
+}
+
+/// Keeps only the text of HTML (what a reader sees), for [`first_lost_word`].
+static TEXT_ONLY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.tags(std::collections::HashSet::new());
+    b
+});
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();

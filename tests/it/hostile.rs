@@ -813,3 +813,42 @@ a = "A"
     );
     assert!(!site.path("public").exists());
 }
+
+/// An unclosed raw `<style>` (here in the mXSS shape of issue 18) made the sanitizer drop
+/// the whole rest of the page without a word. It is now a warning at the raw HTML's line,
+/// naming the first word lost.
+#[test]
+fn issue18_12_sanitize_never_drops_author_text_silently() {
+    let site = TestSite::new("good");
+    let path = "content/lessons/partnerships-last.md";
+    let text = site.read(path);
+    site.write(
+        path,
+        format!(
+            "{text}\nA paragraph before.\n\n<math><mtext><table><mglyph><style>\n\nThe rest of the page, which the reader must not lose.\n"
+        ),
+    );
+    let run = site.build();
+    run.assert_code(0);
+    let warning = run
+        .diagnostics()
+        .into_iter()
+        .find(|d| d.contains("drop the text that follows"))
+        .unwrap_or_else(|| panic!("no warning:\n{}", run.stderr()));
+    let line = text.lines().count() + 4;
+    assert!(
+        warning.starts_with(&format!("{path}:{line}:29: warning:")),
+        "{warning}"
+    );
+    assert!(warning.contains("first word dropped: The"), "{warning}");
+    // It points at the `<style>` that swallowed the rest. Raw HTML that closes what it
+    // opens costs no warning, scripts included.
+    let clean = TestSite::new("good");
+    clean.write(
+        path,
+        format!("{text}\n<script>alert(1)</script>\n\n<p onclick=\"x()\">kept</p>\n\nAfter.\n"),
+    );
+    let run = clean.build();
+    run.assert_code(0);
+    assert!(!run.stderr().contains("drop the text"), "{}", run.stderr());
+}
