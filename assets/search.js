@@ -257,6 +257,8 @@
     // query.rs search(): the SearchResponse of a request.
     async function search(req) {
       await init();
+      // Indexed text is composed (NFC); so must a query typed decomposed be.
+      req = Object.assign({}, req, { query: req.query.normalize('NFC') });
       // query.rs check_query(): a query too long to search is refused, never truncated.
       const words = (req.query.match(WORD) || []).length;
       if (new TextEncoder().encode(req.query).length > meta.maxBytes || words > meta.maxWords) {

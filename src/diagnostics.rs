@@ -281,22 +281,6 @@ impl LineIndex {
     }
 }
 
-/// Edit distance, for "did you mean" suggestions.
-pub fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 /// The known name closest to `wrong`, if it is close enough to be what the author meant.
 pub fn closest<'a, I>(wrong: &str, known: I) -> Option<&'a str>
 where
@@ -307,7 +291,7 @@ where
     let known: Vec<&'a str> = known.into_iter().collect();
     let by_distance = known
         .iter()
-        .map(|k| (levenshtein(&wrong_lower, &k.to_lowercase()), *k))
+        .map(|k| (strsim::levenshtein(&wrong_lower, &k.to_lowercase()), *k))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, k)| (*d, *k))
         .map(|(_, k)| k);
@@ -376,13 +360,6 @@ mod tests {
             "case-studies/vaccination",
         ];
         assert_eq!(closest("case-studies/food-hub", keys), Some(keys[0]));
-    }
-
-    #[test]
-    fn levenshtein_basics() {
-        assert_eq!(levenshtein("", "abc"), 3);
-        assert_eq!(levenshtein("réfugiés", "refugies"), 2);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
     }
 
     #[test]

@@ -14,23 +14,6 @@ use crate::resolve::{PageId, Site};
 
 const FEED_ENTRIES: usize = 20;
 
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids; they can only come from a broken file.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn rfc3339_day(d: Date) -> String {
     format!("{d}T00:00:00Z")
 }
@@ -56,12 +39,12 @@ pub fn atom(site: &Site, lang: &str, title: &str) -> OutputFile {
     let _ = write!(
         x,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n  <generator uri=\"https://github.com/passerelle\">Passerelle</generator>\n",
-        xml_escape(title),
-        xml_escape(site.config.description.get(lang)),
-        xml_escape(&home),
-        xml_escape(&self_url),
-        xml_escape(&home),
-        xml_escape(title),
+        crate::text::escape_xml(title),
+        crate::text::escape_xml(site.config.description.get(lang)),
+        crate::text::escape_xml(&home),
+        crate::text::escape_xml(&self_url),
+        crate::text::escape_xml(&home),
+        crate::text::escape_xml(title),
     );
     for id in ids {
         let p = &site.pages[id];
@@ -71,13 +54,17 @@ pub fn atom(site: &Site, lang: &str, title: &str) -> OutputFile {
         let _ = write!(
             x,
             "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <published>{published}</published>\n    <updated>{updated}</updated>\n    <summary>{}</summary>\n",
-            xml_escape(&p.fm.title),
-            xml_escape(&url),
-            xml_escape(&url),
-            xml_escape(&p.fm.summary),
+            crate::text::escape_xml(&p.fm.title),
+            crate::text::escape_xml(&url),
+            crate::text::escape_xml(&url),
+            crate::text::escape_xml(&p.fm.summary),
         );
         for a in &p.fm.authors {
-            let _ = writeln!(x, "    <author><name>{}</name></author>", xml_escape(a));
+            let _ = writeln!(
+                x,
+                "    <author><name>{}</name></author>",
+                crate::text::escape_xml(a)
+            );
         }
         if let Some(kind) = p.kind() {
             let _ = writeln!(x, "    <category term=\"{}\"/>", kind.as_str());
@@ -96,7 +83,11 @@ pub fn sitemap(files: &[OutputFile]) -> OutputFile {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     for e in entries {
-        let _ = writeln!(x, "  <url>\n    <loc>{}</loc>", xml_escape(&e.url));
+        let _ = writeln!(
+            x,
+            "  <url>\n    <loc>{}</loc>",
+            crate::text::escape_xml(&e.url)
+        );
         if let Some(lastmod) = &e.lastmod {
             let _ = writeln!(x, "    <lastmod>{lastmod}</lastmod>");
         }
@@ -105,7 +96,7 @@ pub fn sitemap(files: &[OutputFile]) -> OutputFile {
                 let _ = writeln!(
                     x,
                     "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
-                    xml_escape(url)
+                    crate::text::escape_xml(url)
                 );
             }
         }
@@ -312,10 +303,5 @@ mod tests {
     #[test]
     fn ics_text_escapes() {
         assert_eq!(ics_text("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
-    }
-
-    #[test]
-    fn xml_escape_drops_forbidden_controls() {
-        assert_eq!(xml_escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
     }
 }

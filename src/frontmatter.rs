@@ -508,7 +508,7 @@ impl FieldReader<'_> {
                         "a slug may only contain lowercase letters, digits and hyphens",
                     )
                     .value(&s)
-                    .help(format!("write it as `slug: {}`", slugify(&s))),
+                    .help(format!("write it as `slug: {}`", crate::text::slugify(&s))),
                 );
                 None
             }
@@ -1198,20 +1198,6 @@ pub fn is_http_url(s: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
 }
 
-/// A URL-safe version of `s`, for suggestions.
-pub fn slugify(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars().flat_map(char::to_lowercase) {
-        let c = crate::markdown::fold_accent(c);
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1298,7 +1284,7 @@ refugees = "Refugees"
     #[test]
     fn slugify_folds_accents() {
         assert_eq!(
-            slugify("Études de cas à Montréal!"),
+            crate::text::slugify("Études de cas à Montréal!"),
             "etudes-de-cas-a-montreal"
         );
     }

@@ -25,6 +25,7 @@ pub mod resolve;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod text;
 pub mod theme;
 pub mod watch;
 

@@ -377,6 +377,11 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (Pos, u8)> {
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
+    // Once, here, so every later stage sees composed text (see text::nfc).
+    let text = match crate::text::nfc(&text) {
+        std::borrow::Cow::Owned(composed) => composed,
+        std::borrow::Cow::Borrowed(_) => text,
+    };
     // A lone CR (classic Mac line ends) is a line break too, for YAML, Markdown and
     // editors alike: make it one here so every line count agrees.
     Ok(if text.contains('\r') {

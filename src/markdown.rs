@@ -122,11 +122,11 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
                         let title_attr = if title.is_empty() {
                             String::new()
                         } else {
-                            format!(" title=\"{}\"", escape_attr(&title))
+                            format!(" title=\"{}\"", crate::text::escape_html(&title))
                         };
                         Event::InlineHtml(CowStr::from(format!(
                             "<a href=\"{}\" hreflang=\"{lang}\"{title_attr}>",
-                            escape_attr(&dest)
+                            crate::text::escape_html(&dest)
                         )))
                     }
                     None => Event::Start(Tag::Link {
@@ -343,20 +343,6 @@ fn safe_url(url: &str, policy: RawHtml) -> String {
     }
 }
 
-fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Gives every heading an id (its `{#id}` if the author wrote one), unique in the page.
 fn name_headings(events: &mut [Event], starts: &[(usize, Pos)]) -> Vec<Heading> {
     let mut used: HashSet<String> = HashSet::new();
@@ -374,7 +360,7 @@ fn name_headings(events: &mut [Event], starts: &[(usize, Pos)]) -> Vec<Heading> 
             let base = match id {
                 Some(given) => given.to_string(),
                 None => {
-                    let s = crate::frontmatter::slugify(&text);
+                    let s = crate::text::slugify(&text);
                     if s.is_empty() {
                         "section".to_string()
                     } else {
@@ -474,23 +460,6 @@ pub fn french_spacing(text: &str) -> String {
     out
 }
 
-/// Folds a Latin letter with a diacritic to its base letter(s), for slugs.
-pub fn fold_accent(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-        'ç' => 'c',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ñ' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ý' | 'ÿ' => 'y',
-        'œ' => 'o',
-        'æ' => 'a',
-        c => c,
-    }
-}
-
 /// The first of the author's `words` (in order, with where each starts) that the sanitized
 /// `html` no longer shows, in that order: ammonia removes script and style content by
 /// design, and an element the author left open can make it remove far more. Words are
@@ -527,26 +496,6 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .link_rel(None);
     b
 });
-
-/// Escapes text for HTML (titles and summaries outside templates).
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape_html(&mut out, s);
-    out
-}
-
-fn pulldown_cmark_escape_html(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -40,7 +40,7 @@ pub fn svg(text: &str, label: &str) -> Option<String> {
     }
     Some(format!(
         "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"{px}\" height=\"{px}\" role=\"img\" aria-label=\"{}\" shape-rendering=\"crispEdges\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>",
-        crate::markdown::escape_html(label),
+        crate::text::escape_html(label),
         px = size * 4,
     ))
 }

@@ -25,7 +25,7 @@ pub fn new_page(
     if !is_slug(name) {
         return Err(format!(
             "`{name}` cannot be a file name: use lowercase letters, digits and hyphens, e.g. `{}`",
-            crate::frontmatter::slugify(name)
+            crate::text::slugify(name)
         ));
     }
     let section = config
@@ -215,7 +215,7 @@ fn translation(
     let _ = writeln!(
         out,
         "slug: \"TODO: the page's address in this language, e.g. {}\"",
-        crate::frontmatter::slugify(&page.fm.title)
+        crate::text::slugify(&page.fm.title)
     );
     let _ = writeln!(out, "translation_of: {}", page.revision());
     out.push_str("---\n");

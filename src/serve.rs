@@ -689,7 +689,7 @@ fn inject(html: &[u8], errors: Option<&str>, root: &str) -> Vec<u8> {
 pub fn overlay(errors: &str) -> String {
     format!(
         "<div id=\"passerelle-errors\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;padding:24px\"><p style=\"font-weight:700;font-size:16px;color:#ffb4a8;margin:0 0 12px\">passerelle: the site has errors; showing the last good build underneath</p><pre style=\"white-space:pre-wrap;margin:0\">{}</pre></div>",
-        crate::markdown::escape_html(errors)
+        crate::text::escape_html(errors)
     )
 }
 

@@ -616,6 +616,18 @@ pub fn search(
     req: &SearchRequest,
 ) -> anyhow::Result<SearchResponse> {
     check_query(&req.query)?;
+    // Indexed text is composed (NFC, at load); so must a query typed decomposed be.
+    let composed;
+    let req = match crate::text::nfc(&req.query) {
+        std::borrow::Cow::Borrowed(_) => req,
+        std::borrow::Cow::Owned(query) => {
+            composed = SearchRequest {
+                query,
+                ..req.clone()
+            };
+            &composed
+        }
+    };
     let mut per_lang: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut snippets: HashMap<String, Vec<SnippetGenerator>> = HashMap::new();
     for lang in request_langs(req) {

@@ -28,4 +28,5 @@ mod serve;
 mod serve_safety;
 mod templates_doc;
 mod translations;
+mod unicode;
 mod watch;

@@ -1,0 +1,91 @@
+//! Text helpers every stage shares: Unicode normalization, slugs and escaping. Each is
+//! the library that does it right, behind one function, so that no stage hand-rolls its
+//! own and the stages need not import each other for them.
+
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization as _, is_nfc_quick};
+
+/// `text` in Unicode normalization form C. Text copied from a PDF or typed on macOS often
+/// comes decomposed (`e` + U+0301 for `é`): it looks the same but would match nothing
+/// typed the usual way, in search, slugs or vocabularies. Applied once, when a file is
+/// loaded; cheap for text already in NFC (the quick check answers for almost all).
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(text),
+        _ => Cow::Owned(text.nfc().collect()),
+    }
+}
+
+/// A URL-safe slug: transliterated to ASCII (`Straße` → `strasse`, `Łódź` → `lodz`,
+/// `Œuvre` → `oeuvre`), lowercase, runs of anything else turned into one hyphen.
+pub fn slugify(s: &str) -> String {
+    let ascii = deunicode::deunicode(s);
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// `s` escaped for HTML or XML text and double-quoted attributes (`& < > "`), by
+/// pulldown-cmark's escaper, the one that writes the pages' Markdown.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
+    out
+}
+
+/// [`escape_html`] for XML 1.0 (feeds, sitemap), which also forbids most control
+/// characters: they can only come from a broken file, and are left out.
+pub fn escape_xml(s: &str) -> String {
+    if s.chars().any(forbidden_in_xml) {
+        let kept: String = s.chars().filter(|&c| !forbidden_in_xml(c)).collect();
+        escape_html(&kept)
+    } else {
+        escape_html(s)
+    }
+}
+
+fn forbidden_in_xml(c: char) -> bool {
+    (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_transliterated() {
+        assert_eq!(slugify("Straße"), "strasse");
+        assert_eq!(slugify("Łódź"), "lodz");
+        assert_eq!(slugify("Œuvre"), "oeuvre");
+        assert_eq!(slugify("Straße, Łódź, Œuvre"), "strasse-lodz-oeuvre");
+        assert_eq!(
+            slugify("Études de cas à Montréal!"),
+            "etudes-de-cas-a-montreal"
+        );
+        assert_eq!(slugify("  « L’intégration »  "), "l-integration");
+    }
+
+    #[test]
+    fn decomposed_text_is_composed() {
+        let nfd = "ze\u{301}bulonne\u{301}s";
+        assert_eq!(nfc(nfd), "zébulonnés");
+        assert!(matches!(nfc("déjà composé"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escaping_is_html_and_xml_safe() {
+        assert_eq!(escape_html("a < b & \"c\""), "a &lt; b &amp; &quot;c&quot;");
+        assert_eq!(escape_xml("a\u{1}b & c\n"), "ab &amp; c\n");
+    }
+}

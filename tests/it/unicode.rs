@@ -1,0 +1,36 @@
+//! Text is NFC-normalized once at load (issue 23): a page written in decomposed form (as
+//! macOS and PDF copy-paste produce) is found by the word typed either way, with or
+//! without its accents, and its slug and heading ids are those of the composed text.
+
+use crate::harness::TestSite;
+
+#[test]
+fn issue23_decomposed_text_is_found_by_both_spellings() {
+    let site = TestSite::new("good");
+    let path = "content/lessons/partnerships-last.md";
+    // `zébulonnés`, its é written as e + U+0301.
+    let nfd = "ze\u{301}bulonne\u{301}s";
+    let text = site.read(path);
+    site.write(
+        path,
+        format!("{text}\n## Les {nfd}\n\nDes {nfd} partout.\n"),
+    );
+    site.build_ok();
+    for query in ["zébulonnés", "zebulonnes", nfd] {
+        let run = site.run(&["search", query, "--json"]);
+        run.assert_code(0);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+        assert!(
+            json["hits"]
+                .as_array()
+                .is_some_and(|h| h.iter().any(|h| h["key"] == "lessons/partnerships-last")),
+            "{query:?}: {json}"
+        );
+    }
+    let page = site.public("en/lessons/partnerships-last/index.html");
+    assert!(page.contains("id=\"les-zebulonnes\""), "the heading's id");
+    assert!(
+        page.contains("Des zébulonnés partout."),
+        "composed in the page"
+    );
+}
