@@ -73,7 +73,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     let today = Date::today();
-    let forum = Date::from_days_since_epoch(today.days_since_epoch() + 30);
+    let forum = today.plus_days(30);
     let fill = |text: &str| {
         text.replace("@TODAY@", &today.to_string())
             .replace("@MONTH@", &today.to_string()[..7])

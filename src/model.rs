@@ -71,6 +71,13 @@ pub struct Date {
 }
 
 impl Date {
+    /// 1970-01-01, the day [`Date::days_since_epoch`] counts from.
+    pub const EPOCH: Date = Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    };
+
     pub fn parse(s: &str) -> Option<Date> {
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -80,60 +87,47 @@ impl Date {
         let month: u8 = s[5..7].parse().ok()?;
         let day: u8 = s[8..10].parse().ok()?;
         let date = Date { year, month, day };
-        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(date)
+        date.calendar().is_some().then_some(date)
     }
 
-    /// Days since 1970-01-01 (negative before), by Howard Hinnant's civil algorithm.
-    pub fn days_since_epoch(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+    /// The same day in the `time` crate's calendar; `None` for a day that does not exist.
+    fn calendar(self) -> Option<time::Date> {
+        let month = time::Month::try_from(self.month).ok()?;
+        time::Date::from_calendar_date(self.year, month, self.day).ok()
     }
 
-    pub fn from_days_since_epoch(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn from_calendar(date: time::Date) -> Date {
         Date {
-            year: year as i32,
-            month: month as u8,
-            day: day as u8,
+            year: date.year(),
+            month: u8::from(date.month()),
+            day: date.day(),
         }
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    pub fn days_since_epoch(self) -> i64 {
+        const EPOCH: i64 = 2_440_588; // Julian day of 1970-01-01
+        self.calendar()
+            .map_or(0, |d| i64::from(d.to_julian_day()) - EPOCH)
+    }
+
+    /// The day `days` after this one (before, if negative).
+    #[must_use]
+    pub fn plus_days(self, days: i64) -> Date {
+        self.calendar()
+            .and_then(|d| d.checked_add(time::Duration::days(days)))
+            .map_or(self, Date::from_calendar)
     }
 
     /// Today in UTC, from the system clock.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_days_since_epoch(i64::try_from(secs / 86_400).unwrap_or(0))
+        Date::from_calendar(time::OffsetDateTime::now_utc().date())
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-pub fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
     }
 }
 
@@ -262,7 +256,7 @@ impl DateTime {
     /// The same moment in UTC, as `YYYYMMDDTHHMMSSZ` (RFC 5545 form).
     pub fn to_ical_utc(&self) -> String {
         let ts = self.timestamp();
-        let date = Date::from_days_since_epoch(ts.div_euclid(86_400));
+        let date = Date::EPOCH.plus_days(ts.div_euclid(86_400));
         let secs = ts.rem_euclid(86_400);
         format!(
             "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
@@ -452,7 +446,7 @@ mod tests {
     fn epoch_days_round_trip() {
         for s in ["1970-01-01", "2000-02-29", "2026-03-12", "1969-12-31"] {
             let d = Date::parse(s).expect("valid");
-            assert_eq!(Date::from_days_since_epoch(d.days_since_epoch()), d);
+            assert_eq!(Date::EPOCH.plus_days(d.days_since_epoch()), d);
         }
         assert_eq!(
             Date::parse("1970-01-02").map(Date::days_since_epoch),

@@ -717,21 +717,13 @@ pub fn normalize(path: &str) -> Option<String> {
     Some(file)
 }
 
+/// `%XX` escapes decoded; `None` when the result is not UTF-8. An invalid escape (`%zz`)
+/// stays as written, as browsers leave it.
 fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 fn content_type(file: &str) -> &'static str {
@@ -781,7 +773,7 @@ mod tests {
             "//etc/passwd/..",
             "/C:/x",
             "/%00",
-            "/%zz",
+            "/%ff",
         ] {
             assert_eq!(normalize(bad), None, "{bad}");
         }
