@@ -576,8 +576,8 @@ impl SiteConfig {
 
 /// Front-matter fields a taxonomy may not shadow.
 pub fn is_reserved_field(name: &str) -> bool {
-    crate::frontmatter::COMMON_FIELDS.contains(&name)
-        || crate::frontmatter::KIND_FIELDS
+    crate::model::COMMON_FIELDS.contains(&name)
+        || crate::model::KIND_FIELDS
             .iter()
             .any(|(_, f)| f.contains(&name))
 }

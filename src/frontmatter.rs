@@ -13,51 +13,9 @@ use serde_yaml::{Mapping, Value};
 use crate::config::{SiteConfig, TaxonomyRole, is_slug};
 use crate::diagnostics::{Diagnostic, LineIndex, Pos, suggest};
 use crate::model::{
-    Date, DateTime, DateTimeError, FrontMatter, Kind, KindFields, Located, Location, Partner,
-    Period, Role, Source, YearMonth,
+    COMMON_FIELDS, Date, DateTime, DateTimeError, FrontMatter, INDEX_FIELDS, KIND_FIELDS, Kind,
+    KindFields, Located, Location, PLACEHOLDER, Partner, Period, Role, Source, YearMonth,
 };
-
-pub const COMMON_FIELDS: [&str; 9] = [
-    "title",
-    "summary",
-    "date",
-    "updated",
-    "slug",
-    "draft",
-    "authors",
-    "extra",
-    "translation_of",
-];
-
-/// Fields of each kind beyond the common ones (taxonomies come from site.toml).
-pub const KIND_FIELDS: [(Kind, &[&str]); 5] = [
-    (
-        Kind::CaseStudy,
-        &["period", "partners", "sources", "status"],
-    ),
-    (Kind::Lesson, &["evidence", "sources"]),
-    (
-        Kind::Recommendation,
-        &["evidence", "status", "issued_by", "sources"],
-    ),
-    (
-        Kind::Forum,
-        &[
-            "starts",
-            "ends",
-            "location",
-            "online",
-            "languages",
-            "cases",
-            "questions",
-            "registration",
-            "status",
-        ],
-    ),
-    (Kind::Page, &[]),
-];
-
-const INDEX_FIELDS: [&str; 6] = ["title", "summary", "date", "updated", "draft", "extra"];
 
 fn statuses(kind: Kind) -> &'static [&'static str] {
     match kind {
@@ -330,9 +288,6 @@ struct FieldReader<'a> {
     /// once as such, never also as missing or mistyped.
     placeholders: Vec<String>,
 }
-
-/// The mark `passerelle new` puts where the author has something to write.
-pub const PLACEHOLDER: &str = "TODO";
 
 fn has_placeholder(v: &Value) -> bool {
     match v {

@@ -34,7 +34,7 @@ pub type Related = HashMap<PageId, Vec<PageId>>;
 #[derive(Default)]
 pub struct Caches {
     on: bool,
-    /// What the caches were filled under (see [`crate::base_hash`]).
+    /// What the caches were filled under: site.toml, the theme, the options, the day.
     base: u64,
     load: LoadCache,
     bodies: HashMap<(String, String), Body>,

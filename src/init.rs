@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::BuildOptions;
 use crate::model::Date;
 
 macro_rules! embed {
@@ -87,11 +86,10 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     for (rel, text) in sources {
         written.push(write(dir, rel, &fill(text))?);
     }
-    let (site, _) = crate::load_site(&BuildOptions {
-        root: dir.to_path_buf(),
-        ..BuildOptions::default()
-    });
-    let site = site.context("the starter's site.toml does not load")?;
+    let config = crate::config::SiteConfig::load(dir)
+        .map_err(|_| anyhow::anyhow!("the starter's site.toml does not load"))?;
+    let (loaded, _) = crate::load::load_pages(dir, &config, false, None);
+    let (site, _) = crate::resolve::resolve(config, loaded.pages, &loaded.unreadable);
     for (rel, text) in translations {
         let key = rel
             .strip_prefix("content/")

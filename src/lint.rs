@@ -92,7 +92,7 @@ impl Linter {
             Event::Start(Tag::CodeBlock(_)) => self.in_code = true,
             Event::End(TagEnd::CodeBlock) => self.in_code = false,
             Event::Text(t)
-                if !self.in_code && t.trim_start().starts_with(crate::frontmatter::PLACEHOLDER) =>
+                if !self.in_code && t.trim_start().starts_with(crate::model::PLACEHOLDER) =>
             {
                 self.diags.push(
                     Diagnostic::error(path, pos, "placeholder text left in the page")

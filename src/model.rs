@@ -62,6 +62,53 @@ impl fmt::Display for Kind {
     }
 }
 
+/// Fields every content page may have.
+pub const COMMON_FIELDS: [&str; 9] = [
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "slug",
+    "draft",
+    "authors",
+    "extra",
+    "translation_of",
+];
+
+/// Fields of each kind beyond the common ones (taxonomies come from site.toml).
+pub const KIND_FIELDS: [(Kind, &[&str]); 5] = [
+    (
+        Kind::CaseStudy,
+        &["period", "partners", "sources", "status"],
+    ),
+    (Kind::Lesson, &["evidence", "sources"]),
+    (
+        Kind::Recommendation,
+        &["evidence", "status", "issued_by", "sources"],
+    ),
+    (
+        Kind::Forum,
+        &[
+            "starts",
+            "ends",
+            "location",
+            "online",
+            "languages",
+            "cases",
+            "questions",
+            "registration",
+            "status",
+        ],
+    ),
+    (Kind::Page, &[]),
+];
+
+/// Fields of a home or section `_index` page.
+pub const INDEX_FIELDS: [&str; 6] = ["title", "summary", "date", "updated", "draft", "extra"];
+
+/// The mark `passerelle new` puts where the author has something to write.
+pub const PLACEHOLDER: &str = "TODO";
+
 /// A calendar date, as authors write it in YAML (`2026-03-12`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {

@@ -1,7 +1,7 @@
 //! `passerelle new KIND NAME [--lang LANG]`: a new page, or a translation to write.
 //!
 //! Every field the author must fill holds a `TODO` placeholder that the build rejects
-//! (see `frontmatter::PLACEHOLDER`), so a half-written page can be saved and previewed
+//! (see `model::PLACEHOLDER`), so a half-written page can be saved and previewed
 //! but never published. A translation starts from its source's structure: same dates,
 //! vocabularies and references, each text to translate marked, and `translation_of` set
 //! to the source's revision, so it is current as soon as it is written.
