@@ -539,11 +539,20 @@ impl SiteConfig {
             ),
         };
 
-        let extra = raw
-            .extra
-            .map_or(serde_json::Value::Object(serde_json::Map::new()), |t| {
-                serde_json::to_value(t).unwrap_or_default()
-            });
+        let extra = match raw.extra.map(serde_json::to_value).transpose() {
+            Ok(extra) => extra.unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new())),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        Pos::START,
+                        format!("[extra] cannot be given to templates: {e}"),
+                    )
+                    .help("use strings, numbers, booleans, lists and tables in [extra]"),
+                );
+                serde_json::Value::Null
+            }
+        };
 
         if diags.is_empty() {
             let mut config = SiteConfig {

@@ -34,6 +34,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
@@ -295,7 +296,7 @@ impl Project {
         self.progress.stage("loading", 0);
         let (theme, mut diags) = theme::Theme::load(root, &config);
         let today = model::Date::today();
-        let base = base_hash(root, &theme, &opts, today);
+        let base = base_hash(root, &theme, &opts, today)?;
         let last = self.caches.start(base);
         clock.lap("theme");
 
@@ -466,7 +467,7 @@ impl Project {
         };
         let (pages, d, rendered) = match (&scope, self.caches.render()) {
             (Scope::Bodies(edited), Some(cache)) => render::render_changed(&input, cache, edited),
-            (_, cache) => render::render_site(&input, cache, staging.as_ref()),
+            (_, cache) => render::render_site(&input, cache, staging.as_ref())?,
         };
         if matches!(scope, Scope::Bodies(_)) && !d.is_empty() {
             return self.run(None);
@@ -628,16 +629,22 @@ impl Project {
 }
 
 /// Hash of what every output depends on: site.toml, the theme, the options, the day.
-fn base_hash(root: &Path, theme: &theme::Theme, opts: &BuildOptions, today: model::Date) -> u64 {
+fn base_hash(
+    root: &Path,
+    theme: &theme::Theme,
+    opts: &BuildOptions,
+    today: model::Date,
+) -> anyhow::Result<u64> {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    std::fs::read(root.join(config::CONFIG_FILE))
-        .unwrap_or_default()
+    let config = root.join(config::CONFIG_FILE);
+    std::fs::read(&config)
+        .with_context(|| format!("cannot read {}", config.display()))?
         .hash(&mut h);
     theme.templates.hash(&mut h);
     theme.strings.hash(&mut h);
     (&opts.base_url, opts.drafts).hash(&mut h);
     today.hash(&mut h);
-    h.finish()
+    Ok(h.finish())
 }
 
 fn finish(mut outcome: BuildOutcome, mut diags: Vec<Diagnostic>, clock: Stopwatch) -> BuildOutcome {

@@ -321,7 +321,13 @@ fn run_report(args: &ReportArgs) -> ExitCode {
         ReportKind::Translations => {
             let reports = passerelle::report::translations(&site);
             let text = if args.json {
-                serde_json::to_string_pretty(&reports).unwrap_or_default() + "\n"
+                match serde_json::to_string_pretty(&reports) {
+                    Ok(json) => json + "\n",
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
             } else {
                 passerelle::report::render_text(&reports)
             };
@@ -340,9 +346,10 @@ fn run_mark(args: &MarkArgs) -> ExitCode {
     for file in &args.files {
         match passerelle::report::mark_current(&site, &args.root, file) {
             Ok(revision) => eprintln!("{}: translation_of: {revision}", file.display()),
-            Err(message) => {
-                eprintln!("error: {message}");
-                status = ExitCode::from(1);
+            // A file that is no translation, or cannot be written: a usage or I/O error.
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                status = ExitCode::from(2);
             }
         }
     }
@@ -437,9 +444,11 @@ fn run_new(args: &NewArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(1)
+        // A name that cannot be a file, a page that is not there, a file that cannot be
+        // written: the command was wrong or I/O failed, not the content.
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
         }
     }
 }

@@ -9,6 +9,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use anyhow::Context as _;
+
 use serde::Serialize;
 
 use crate::diagnostics::display_path;
@@ -156,32 +158,32 @@ pub fn render_text(reports: &[KeyReport]) -> String {
 
 /// Writes the current revision of `file`'s source into its front matter.
 /// Returns the revision, or a message for the author.
-pub fn mark_current(site: &Site, root: &Path, file: &Path) -> Result<String, String> {
+pub fn mark_current(site: &Site, root: &Path, file: &Path) -> anyhow::Result<String> {
     let abs = if file.is_absolute() {
         file.to_path_buf()
     } else {
         std::env::current_dir()
-            .map_err(|e| e.to_string())?
+            .context("the current folder")?
             .join(file)
     };
     let abs = abs
         .canonicalize()
-        .map_err(|e| format!("{}: {e}", file.display()))?;
+        .with_context(|| file.display().to_string())?;
     let root = root
         .canonicalize()
-        .map_err(|e| format!("{}: {e}", root.display()))?;
+        .with_context(|| root.display().to_string())?;
     let rel = abs.strip_prefix(&root).map_err(|_| {
-        format!(
+        anyhow::anyhow!(
             "{} is not in the site at {}",
             file.display(),
             root.display()
         )
     })?;
     let Some(id) = site.pages.iter().position(|p| p.path == rel) else {
-        return Err(format!(
+        anyhow::bail!(
             "{} is not a page of the site (or it has errors: run `passerelle check`)",
             display_path(rel)
-        ));
+        );
     };
     let page = &site.pages[id];
     if site.source_of(&page.key) == Some(id) {
@@ -190,7 +192,7 @@ pub fn mark_current(site: &Site, root: &Path, file: &Path) -> Result<String, Str
             .filter(|&(_, other)| other != id)
             .map(|(_, other)| display_path(&site.pages[other].path))
             .collect();
-        return Err(match others.first() {
+        anyhow::bail!(match others.first() {
             Some(first) => format!(
                 "{} is the source page; mark its translations instead, e.g. `passerelle mark-current {first}`",
                 display_path(rel)
@@ -210,16 +212,16 @@ pub fn mark_current(site: &Site, root: &Path, file: &Path) -> Result<String, Str
                 || site.pages[other].lang == site.config.default_language
         });
     let Some(source) = source else {
-        return Err(format!(
+        anyhow::bail!(
             "{} has no other version to be a translation of",
             display_path(rel)
-        ));
+        );
     };
     let revision = site.pages[source].revision();
-    let text = std::fs::read_to_string(&abs).map_err(|e| format!("{}: {e}", file.display()))?;
+    let text = std::fs::read_to_string(&abs).with_context(|| file.display().to_string())?;
     let updated = set_front_matter_field(&text, "translation_of", &revision)
-        .ok_or_else(|| format!("{} has no front matter", display_path(rel)))?;
-    std::fs::write(&abs, updated).map_err(|e| format!("{}: {e}", file.display()))?;
+        .with_context(|| format!("{} has no front matter", display_path(rel)))?;
+    std::fs::write(&abs, updated).with_context(|| file.display().to_string())?;
     Ok(revision)
 }
 

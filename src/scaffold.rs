@@ -7,6 +7,8 @@
 //! to the source's revision, so it is current as soon as it is written.
 
 use std::fmt::Write as _;
+
+use anyhow::Context as _;
 use std::path::PathBuf;
 
 use crate::config::{SiteConfig, TaxonomyRole, is_slug};
@@ -20,23 +22,23 @@ pub fn new_page(
     kind: Kind,
     name: &str,
     lang: Option<&str>,
-) -> Result<PathBuf, String> {
+) -> anyhow::Result<PathBuf> {
     let config = &site.config;
     if !is_slug(name) {
-        return Err(format!(
+        anyhow::bail!(
             "`{name}` cannot be a file name: use lowercase letters, digits and hyphens, e.g. `{}`",
             crate::text::slugify(name)
-        ));
+        );
     }
     let section = config
         .section_of_kind(kind)
-        .ok_or_else(|| format!("site.toml has no section of kind `{kind}`: add one, e.g. [sections.NAME] kind = \"{kind}\""))?;
+        .with_context(|| format!("site.toml has no section of kind `{kind}`: add one, e.g. [sections.NAME] kind = \"{kind}\""))?;
     let lang = lang.unwrap_or(&config.default_language);
     if !config.has_language(lang) {
-        return Err(format!(
+        anyhow::bail!(
             "`{lang}` is not one of the site's languages ({})",
             config.languages.join(", ")
-        ));
+        );
     }
     let key = format!("{}/{name}", section.name);
     let file = if lang == config.default_language {
@@ -46,20 +48,20 @@ pub fn new_page(
     };
     let path = root.join(&file);
     if path.exists() {
-        return Err(format!("{file} already exists"));
+        anyhow::bail!("{file} already exists");
     }
     let text = if lang == config.default_language {
         blank(config, site, kind)
     } else {
         let source = site
             .source_of(&key)
-            .ok_or_else(|| format!("there is no page `{key}` to translate: create it first with `passerelle new {kind} {name}`"))?;
+            .with_context(|| format!("there is no page `{key}` to translate: create it first with `passerelle new {kind} {name}`"))?;
         translation(site, root, source, lang)?
     };
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| parent.display().to_string())?;
     }
-    std::fs::write(&path, text).map_err(|e| format!("{file}: {e}"))?;
+    std::fs::write(&path, text).with_context(|| format!("cannot write {file}"))?;
     Ok(PathBuf::from(file))
 }
 
@@ -172,10 +174,10 @@ fn translation(
     root: &std::path::Path,
     source: usize,
     lang: &str,
-) -> Result<String, String> {
+) -> anyhow::Result<String> {
     let page = &site.pages[source];
     let text = std::fs::read_to_string(root.join(&page.path))
-        .map_err(|e| format!("{}: {e}", page.path.display()))?;
+        .with_context(|| page.path.display().to_string())?;
     let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
     let mut out = String::from("---\n");
     let mut lines = text.lines();

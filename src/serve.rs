@@ -290,7 +290,7 @@ fn rebuild(
         broadcast(
             shared,
             "errors",
-            &serde_json::to_string(&report).unwrap_or_default(),
+            &serde_json::Value::String(report.clone()).to_string(),
         );
         return Ok(false);
     }
@@ -623,10 +623,10 @@ async fn search_endpoint(query: &str, shared: &Shared) -> (StatusCode, String) {
         );
     };
     match tokio::task::spawn_blocking(move || index.search(&request)).await {
-        Ok(Ok(response)) => (
-            StatusCode::OK,
-            serde_json::to_string_pretty(&response).unwrap_or_default() + "\n",
-        ),
+        Ok(Ok(response)) => match serde_json::to_string_pretty(&response) {
+            Ok(json) => (StatusCode::OK, json + "\n"),
+            Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        },
         Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e:#}")),
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the search failed"),
     }
@@ -648,12 +648,7 @@ fn subscribe(shared: &Shared) -> Response<Body> {
         .read()
         .ok()
         .and_then(|l| l.errors.clone())
-        .map(|errors| {
-            Event::new(
-                "errors",
-                &serde_json::to_string(&errors).unwrap_or_default(),
-            )
-        });
+        .map(|errors| Event::new("errors", &serde_json::Value::String(errors).to_string()));
     let events = BroadcastStream::new(shared.events.subscribe()).map_while(Result::ok);
     let stream = tokio_stream::iter(first)
         .chain(events)

@@ -67,17 +67,18 @@ struct Made {
 /// Renders every HTML page; with a `cache`, a page whose view did not change since the
 /// build that filled it is reused, not rendered again. Returns the files, the problems
 /// and how many pages were actually rendered.
+/// `Err` only when a file cannot be written: an I/O failure, not an author's mistake.
 pub fn render_site(
     input: &RenderInput,
     mut cache: Option<&mut RenderCache>,
     sink: Option<&crate::output::Staging>,
-) -> (Vec<OutputFile>, Vec<Diagnostic>, usize) {
+) -> anyhow::Result<(Vec<OutputFile>, Vec<Diagnostic>, usize)> {
     let mut diags = Vec::new();
     let tera = match cache.as_ref().and_then(|c| c.tera.clone()) {
         Some(t) => t,
         None => match build_tera(input.theme) {
             Ok(t) => t,
-            Err(d) => return (Vec::new(), d, 0),
+            Err(d) => return Ok((Vec::new(), d, 0)),
         },
     };
     let r = Renderer::new(input, tera);
@@ -90,32 +91,26 @@ pub fn render_site(
     }
     let results: Vec<Made> = jobs
         .par_iter()
-        .map(|job| {
+        .map(|job| -> anyhow::Result<Made> {
             if let Some(p) = input.progress {
                 p.advance();
             }
-            let made = r.make(job, keep, |path, hash| {
+            let mut made = r.make(job, keep, |path, hash| {
                 previous
                     .get(path)
                     .filter(|(old, _)| *old == hash)
                     .map(|(_, file)| file.clone())
             });
-            let file = made.file.and_then(|file| match sink {
+            if let (Some(sink), Ok(file)) = (sink, &made.file) {
                 // Written at once; a one-shot build then forgets the bytes.
-                Some(s) => match s.write(&file) {
-                    Ok(()) if keep => Ok(file),
-                    Ok(()) => Ok(file.without_bytes()),
-                    Err(e) => Err(Diagnostic::error(
-                        file.path.as_str(),
-                        Pos::START,
-                        format!("{e:#}"),
-                    )),
-                },
-                None => Ok(file),
-            });
-            Made { file, ..made }
+                sink.write(file)?;
+                if !keep {
+                    made.file = Ok(file.clone().without_bytes());
+                }
+            }
+            Ok(made)
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     let mut files = Vec::with_capacity(results.len());
     let mut outputs = HashMap::with_capacity(if keep { results.len() } else { 0 });
     let mut readers: Vec<Vec<u32>> =
@@ -144,7 +139,7 @@ pub fn render_site(
         cache.tera = Some(r.tera);
         cache.jobs = jobs;
     }
-    (files, diags, rendered)
+    Ok((files, diags, rendered))
 }
 
 /// After an edit that changed only the bodies of `changed` pages (their front matter, and
@@ -512,8 +507,8 @@ fn typo(lang: &str, text: &str, config: &crate::config::SiteConfig) -> String {
 /// JSON to put inside `<script type="application/json">`: `<`, `>` and `&` escaped, so no
 /// label can close the script element.
 fn script_json(value: &serde_json::Value) -> String {
-    serde_json::to_string(value)
-        .unwrap_or_default()
+    value
+        .to_string()
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")

@@ -147,11 +147,12 @@ fn a_new_translation_keeps_the_structure_and_records_its_source() {
 
 #[test]
 fn new_refuses_to_overwrite_and_bad_names() {
+    // Usage errors, not content errors (issue 23: one exit code per channel): exit 2.
     let site = TestSite::new("good");
     site.run(&["new", "case-study", "food-hub-montreal-nord"])
-        .assert_code(1);
-    site.run(&["new", "case-study", "Food Hub"]).assert_code(1);
+        .assert_code(2);
+    site.run(&["new", "case-study", "Food Hub"]).assert_code(2);
     site.run(&["new", "lesson", "nothing-here", "--lang", "fr"])
-        .assert_code(1);
+        .assert_code(2);
     site.run(&["new", "podcast", "x"]).assert_code(2);
 }

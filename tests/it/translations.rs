@@ -55,7 +55,7 @@ fn stale_after_the_source_changes_and_current_after_marking() {
 fn marking_the_source_is_refused_with_the_right_file() {
     let site = TestSite::new("good");
     let run = site.run(&["mark-current", SOURCE]);
-    run.assert_code(1);
+    run.assert_code(2); // a usage error, not a content error
     assert!(
         run.stderr().contains("is the source page") && run.stderr().contains(TRANSLATION),
         "{}",
