@@ -48,19 +48,20 @@
     }
     return out;
   }
-  function words(text, fr, elisions, withOffsets) {
-    const out = [];
+  // `spec`: a language's entry of meta.langs: its elided words, whether it folds endings.
+  function words(text, spec, withOffsets) {
+    const out = [], elisions = spec.elisions || [];
     for (const m of text.matchAll(WORD)) {
       const w = m[0], end = m.index + w.length;
       ELIDED.lastIndex = end;
-      if (fr && ELIDED.test(text) && elisions.includes(w.toLowerCase())) continue;
+      if (elisions.length && ELIDED.test(text) && elisions.includes(w.toLowerCase())) continue;
       const s = fold(w.toLowerCase());
       out.push(withOffsets ? [s, m.index, end] : s);
     }
     return out;
   }
-  function key(s, fr) {
-    if (!fr) return s;
+  function key(s, spec) {
+    if (!spec.endings) return s;
     let n = [...s].length;
     if (n > 3 && /[^aious]s$/u.test(s)) { s = s.slice(0, -1); n--; }
     while (n > 3 && s.endsWith('e')) { s = s.slice(0, -1); n--; }
@@ -79,12 +80,12 @@
     return [out.filter(s => s[0].trim()), !quoted && ALNUM.test(last)];
   }
   function clauses(meta, lang, q) {
-    const fr = lang === 'fr', [segs, prefix] = segments(q, meta.quotes), out = [];
+    const spec = meta.langs[lang] || {}, [segs, prefix] = segments(q, meta.quotes), out = [];
     segs.forEach(([text, quoted], i) => {
-      const ws = words(text, fr, meta.elisions);
-      if (quoted && ws.length > 1) return out.push({ phrase: ws.map(w => key(w, fr)) });
+      const ws = words(text, spec);
+      if (quoted && ws.length > 1) return out.push({ phrase: ws.map(w => key(w, spec)) });
       ws.forEach((w, j) => out.push({
-        surface: w, key: key(w, fr),
+        surface: w, key: key(w, spec),
         prefix: prefix && !quoted && i === segs.length - 1 && j === ws.length - 1 && [...w].length >= meta.minPrefix,
       }));
     });
@@ -310,13 +311,13 @@
   // Summary split into [text, matched] pieces, for display only (the snippet is not part
   // of parity): words matching a query word's key, or starting with the prefix typed.
   function highlight(meta, lang, text, q) {
-    const fr = lang === 'fr', keys = [], pre = [];
+    const spec = meta.langs[lang] || {}, keys = [], pre = [];
     for (const c of clauses(meta, lang, q)) keys.push(...(c.phrase || [c.key])), c.prefix && pre.push(c.surface);
     const out = [];
     let at = 0;
-    for (const [s, a, b] of words(text, fr, meta.elisions, true)) {
+    for (const [s, a, b] of words(text, spec, true)) {
       // No stemmer here: a key, or a longer word starting with one (refugee -> refugees).
-      const k = key(s, fr);
+      const k = key(s, spec);
       if (keys.some(x => k === x || x.length > 3 && k.startsWith(x)) || pre.some(p => s.startsWith(p))) {
         out.push([text.slice(at, a), 0], [text.slice(a, b), 1]);
         at = b;

@@ -234,6 +234,7 @@ impl SiteConfig {
         let at = |span: std::ops::Range<usize>| lines.pos(text, span.start);
 
         let languages: Vec<String> = raw.languages.iter().map(|l| l.get_ref().clone()).collect();
+        let supported: Vec<&str> = crate::i18n::LANGUAGES.iter().map(|l| l.code).collect();
         for l in &raw.languages {
             if !is_language_code(l.get_ref()) {
                 diags.push(
@@ -244,6 +245,20 @@ impl SiteConfig {
                     )
                     .value(l.get_ref())
                     .help("write it as `en`, `fr`, …"),
+                );
+            } else if crate::i18n::language(l.get_ref()).is_none() {
+                // Dates, typography and a search analyzer are needed for each language.
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        at(l.span()),
+                        "Passerelle cannot publish in this language yet",
+                    )
+                    .value(l.get_ref())
+                    .help(format!(
+                        "the languages it can publish in: {}",
+                        supported.join(", ")
+                    )),
                 );
             }
         }

@@ -11,80 +11,336 @@ use crate::model::{Date, DateTime, YearMonth};
 /// UI strings of one language: key → text.
 pub type Strings = BTreeMap<String, String>;
 
-const EN_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const FR_MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-fn month_name(lang: &str, month: u8) -> &'static str {
-    let i = usize::from(month.clamp(1, 12) - 1);
-    if lang == "fr" {
-        FR_MONTHS[i]
-    } else {
-        EN_MONTHS[i]
-    }
+/// Everything Passerelle knows of a language it can publish in: one entry per language,
+/// so that no other module names a language code. A site may use the languages listed in
+/// [`LANGUAGES`]; `check` refuses any other, with this list.
+#[derive(Debug)]
+pub struct Language {
+    /// ISO 639-1 code, as in site.toml and file names (`fr`).
+    pub code: &'static str,
+    /// Its name in itself, for the language switch.
+    pub native_name: &'static str,
+    /// Names of languages (by code) in this language, for the languages a forum is held
+    /// in; a code not listed is shown as it is.
+    pub names: &'static [(&'static str, &'static str)],
+    pub months: [&'static str; 12],
+    pub dates: DateStyle,
+    pub clock: Clock,
+    /// Between a date and a time (`, ` / ` à `).
+    pub date_time_separator: &'static str,
+    /// The search analyzer's stemmer (Snowball).
+    pub stemmer: Stemmer,
+    /// Words that elide before a vowel (`l’`, `qu’`), dropped by search; lowercase.
+    pub elisions: &'static [&'static str],
+    /// Search folds feminine and plural endings before stemming (see search::analysis).
+    pub fold_endings: bool,
+    /// French typography: no-break spaces before `; : ! ?` and inside « » (when site.toml
+    /// keeps `french_typography` on).
+    pub french_spacing: bool,
+    /// Opening and closing quotation marks.
+    pub quotes: (&'static str, &'static str),
 }
 
-/// `March 12, 2026` / `12 mars 2026` (`1er mars` for the first of the month).
-pub fn format_date(date: Date, lang: &str) -> String {
-    match lang {
-        "fr" => {
-            let day = if date.day == 1 {
-                "1er".to_string()
-            } else {
-                date.day.to_string()
+/// How a date is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateStyle {
+    /// `March 12, 2026`.
+    MonthDayYear,
+    /// `12 mars 2026`, with `first` for the first of the month (`1er`).
+    DayMonthYear { first: Option<&'static str> },
+    /// `12 de marzo de 2026`.
+    DayOfMonthOfYear,
+    /// `12. März 2026`.
+    DayDotMonthYear,
+}
+
+/// How a time is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// `1:30 p.m.`
+    TwelveHour,
+    /// `13 h 30`, `13 h`.
+    HourH,
+    /// `13:30`.
+    TwentyFourHour,
+}
+
+/// The Snowball stemmers search can use (those tantivy ships for these languages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stemmer {
+    English,
+    French,
+    Spanish,
+    German,
+    Italian,
+    Portuguese,
+}
+
+/// The languages a site can be published in.
+pub const LANGUAGES: &[Language] = &[
+    Language {
+        code: "en",
+        native_name: "English",
+        names: &[
+            ("en", "English"),
+            ("fr", "French"),
+            ("es", "Spanish"),
+            ("de", "German"),
+            ("it", "Italian"),
+            ("pt", "Portuguese"),
+            ("ar", "Arabic"),
+        ],
+        months: [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        dates: DateStyle::MonthDayYear,
+        clock: Clock::TwelveHour,
+        date_time_separator: ", ",
+        stemmer: Stemmer::English,
+        elisions: &[],
+        fold_endings: false,
+        french_spacing: false,
+        quotes: ("“", "”"),
+    },
+    Language {
+        code: "fr",
+        native_name: "Français",
+        names: &[
+            ("en", "anglais"),
+            ("fr", "français"),
+            ("es", "espagnol"),
+            ("de", "allemand"),
+            ("it", "italien"),
+            ("pt", "portugais"),
+            ("ar", "arabe"),
+        ],
+        months: [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        dates: DateStyle::DayMonthYear { first: Some("1er") },
+        clock: Clock::HourH,
+        date_time_separator: " à ",
+        stemmer: Stemmer::French,
+        elisions: &[
+            "l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
+        ],
+        fold_endings: true,
+        french_spacing: true,
+        quotes: ("«", "»"),
+    },
+    Language {
+        code: "es",
+        native_name: "Español",
+        names: &[
+            ("en", "inglés"),
+            ("fr", "francés"),
+            ("es", "español"),
+            ("de", "alemán"),
+            ("it", "italiano"),
+            ("pt", "portugués"),
+            ("ar", "árabe"),
+        ],
+        months: [
+            "enero",
+            "febrero",
+            "marzo",
+            "abril",
+            "mayo",
+            "junio",
+            "julio",
+            "agosto",
+            "septiembre",
+            "octubre",
+            "noviembre",
+            "diciembre",
+        ],
+        dates: DateStyle::DayOfMonthOfYear,
+        clock: Clock::TwentyFourHour,
+        date_time_separator: ", ",
+        stemmer: Stemmer::Spanish,
+        elisions: &[],
+        fold_endings: false,
+        french_spacing: false,
+        quotes: ("«", "»"),
+    },
+    Language {
+        code: "de",
+        native_name: "Deutsch",
+        names: &[
+            ("en", "Englisch"),
+            ("fr", "Französisch"),
+            ("es", "Spanisch"),
+            ("de", "Deutsch"),
+            ("it", "Italienisch"),
+            ("pt", "Portugiesisch"),
+            ("ar", "Arabisch"),
+        ],
+        months: [
+            "Januar",
+            "Februar",
+            "März",
+            "April",
+            "Mai",
+            "Juni",
+            "Juli",
+            "August",
+            "September",
+            "Oktober",
+            "November",
+            "Dezember",
+        ],
+        dates: DateStyle::DayDotMonthYear,
+        clock: Clock::TwentyFourHour,
+        date_time_separator: ", ",
+        stemmer: Stemmer::German,
+        elisions: &[],
+        fold_endings: false,
+        french_spacing: false,
+        quotes: ("„", "“"),
+    },
+    Language {
+        code: "it",
+        native_name: "Italiano",
+        names: &[
+            ("en", "inglese"),
+            ("fr", "francese"),
+            ("es", "spagnolo"),
+            ("de", "tedesco"),
+            ("it", "italiano"),
+            ("pt", "portoghese"),
+            ("ar", "arabo"),
+        ],
+        months: [
+            "gennaio",
+            "febbraio",
+            "marzo",
+            "aprile",
+            "maggio",
+            "giugno",
+            "luglio",
+            "agosto",
+            "settembre",
+            "ottobre",
+            "novembre",
+            "dicembre",
+        ],
+        dates: DateStyle::DayMonthYear { first: None },
+        clock: Clock::TwentyFourHour,
+        date_time_separator: ", ",
+        stemmer: Stemmer::Italian,
+        elisions: &[],
+        fold_endings: false,
+        french_spacing: false,
+        quotes: ("«", "»"),
+    },
+    Language {
+        code: "pt",
+        native_name: "Português",
+        names: &[
+            ("en", "inglês"),
+            ("fr", "francês"),
+            ("es", "espanhol"),
+            ("de", "alemão"),
+            ("it", "italiano"),
+            ("pt", "português"),
+            ("ar", "árabe"),
+        ],
+        months: [
+            "janeiro",
+            "fevereiro",
+            "março",
+            "abril",
+            "maio",
+            "junho",
+            "julho",
+            "agosto",
+            "setembro",
+            "outubro",
+            "novembro",
+            "dezembro",
+        ],
+        dates: DateStyle::DayOfMonthOfYear,
+        clock: Clock::TwentyFourHour,
+        date_time_separator: ", ",
+        stemmer: Stemmer::Portuguese,
+        elisions: &[],
+        fold_endings: false,
+        french_spacing: false,
+        quotes: ("«", "»"),
+    },
+];
+
+/// The entry of `code`, if Passerelle can publish in it.
+pub fn language(code: &str) -> Option<&'static Language> {
+    LANGUAGES.iter().find(|l| l.code == code)
+}
+
+/// The entry of `code`, or English's for a code config validation has refused already
+/// (so formatting never fails).
+fn lang(code: &str) -> &'static Language {
+    language(code).unwrap_or(&LANGUAGES[0])
+}
+
+fn month_name(lang_code: &str, month: u8) -> &'static str {
+    lang(lang_code).months[usize::from(month.clamp(1, 12) - 1)]
+}
+
+/// `March 12, 2026` / `12 mars 2026` (`1er mars`) / `12 de marzo de 2026`…
+pub fn format_date(date: Date, lang_code: &str) -> String {
+    let month = month_name(lang_code, date.month);
+    match lang(lang_code).dates {
+        DateStyle::MonthDayYear => format!("{month} {}, {}", date.day, date.year),
+        DateStyle::DayMonthYear { first } => {
+            let day = match first {
+                Some(first) if date.day == 1 => first.to_string(),
+                _ => date.day.to_string(),
             };
-            format!("{day} {} {}", month_name(lang, date.month), date.year)
+            format!("{day} {month} {}", date.year)
         }
-        _ => format!(
-            "{} {}, {}",
-            month_name(lang, date.month),
-            date.day,
-            date.year
-        ),
+        DateStyle::DayOfMonthOfYear => format!("{} de {month} de {}", date.day, date.year),
+        DateStyle::DayDotMonthYear => format!("{}. {month} {}", date.day, date.year),
     }
 }
 
 /// `March 2020` / `mars 2020`.
-pub fn format_month(ym: YearMonth, lang: &str) -> String {
-    format!("{} {}", month_name(lang, ym.month), ym.year)
+pub fn format_month(ym: YearMonth, lang_code: &str) -> String {
+    match lang(lang_code).dates {
+        DateStyle::DayOfMonthOfYear => {
+            format!("{} de {}", month_name(lang_code, ym.month), ym.year)
+        }
+        _ => format!("{} {}", month_name(lang_code, ym.month), ym.year),
+    }
 }
 
-/// `1:30 p.m.` / `13 h 30`, in the local time the author wrote.
-pub fn format_time(dt: &DateTime, lang: &str) -> String {
-    match lang {
-        "fr" => {
-            if dt.minute == 0 {
-                format!("{} h", dt.hour)
-            } else {
-                format!("{} h {:02}", dt.hour, dt.minute)
-            }
-        }
-        _ => {
+/// `1:30 p.m.` / `13 h 30` / `13:30`, in the local time the author wrote.
+pub fn format_time(dt: &DateTime, lang_code: &str) -> String {
+    match lang(lang_code).clock {
+        Clock::HourH if dt.minute == 0 => format!("{} h", dt.hour),
+        Clock::HourH => format!("{} h {:02}", dt.hour, dt.minute),
+        Clock::TwentyFourHour => format!("{}:{:02}", dt.hour, dt.minute),
+        Clock::TwelveHour => {
             let (h12, suffix) = match dt.hour {
                 0 => (12, "a.m."),
                 1..=11 => (dt.hour, "a.m."),
@@ -97,39 +353,28 @@ pub fn format_time(dt: &DateTime, lang: &str) -> String {
 }
 
 /// Date, time and offset of a forum: `March 12, 2026, 1:00 p.m. (UTC−05:00)`.
-pub fn format_datetime(dt: &DateTime, lang: &str) -> String {
-    let sep = if lang == "fr" { " à " } else { ", " };
+pub fn format_datetime(dt: &DateTime, lang_code: &str) -> String {
     format!(
-        "{}{sep}{} ({})",
-        format_date(dt.date, lang),
-        format_time(dt, lang),
+        "{}{}{} ({})",
+        format_date(dt.date, lang_code),
+        lang(lang_code).date_time_separator,
+        format_time(dt, lang_code),
         dt.offset_label()
     )
 }
 
 /// A language's name in that language, for the language switch.
-pub fn native_name(lang: &str) -> &str {
-    match lang {
-        "en" => "English",
-        "fr" => "Français",
-        "es" => "Español",
-        other => other,
-    }
+pub fn native_name(code: &str) -> &str {
+    language(code).map_or(code, |l| l.native_name)
 }
 
 /// A language's name in the reader's language (`French` / `français`).
-pub fn language_name_in(lang: &str, reader: &str) -> String {
-    match (reader, lang) {
-        ("fr", "en") => "anglais".into(),
-        ("fr", "fr") => "français".into(),
-        ("fr", "es") => "espagnol".into(),
-        ("fr", "ar") => "arabe".into(),
-        (_, "en") => "English".into(),
-        (_, "fr") => "French".into(),
-        (_, "es") => "Spanish".into(),
-        (_, "ar") => "Arabic".into(),
-        (_, other) => other.to_string(),
-    }
+pub fn language_name_in(code: &str, reader: &str) -> String {
+    lang(reader)
+        .names
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or_else(|| code.to_string(), |(_, name)| (*name).to_string())
 }
 
 /// Parses one `i18n/LANG.toml` (flat `key = "text"` pairs).

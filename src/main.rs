@@ -74,9 +74,9 @@ struct SearchArgs {
     /// The site folder, which holds site.toml and content/
     #[arg(long, value_name = "DIR", default_value = ".")]
     root: PathBuf,
-    /// Search pages in English, in French, or in both
-    #[arg(long, value_enum, default_value = "all")]
-    lang: SearchLang,
+    /// Search pages in one of the site's languages (`en`, `fr`…), or in all of them
+    #[arg(long, value_name = "LANG|all", default_value = "all")]
+    lang: String,
     /// Keep only pages with this term, e.g. `cities=toronto` or `kind=lesson`; repeat it:
     /// several terms of one taxonomy match any of them, different taxonomies all apply
     #[arg(long, value_name = "TAXONOMY=TERM")]
@@ -87,13 +87,6 @@ struct SearchArgs {
     /// Print the results as JSON
     #[arg(long)]
     json: bool,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum SearchLang {
-    En,
-    Fr,
-    All,
 }
 
 #[derive(Args)]
@@ -372,6 +365,14 @@ fn run_search(args: &SearchArgs) -> ExitCode {
         }
     }
     if let Ok(config) = passerelle::config::SiteConfig::load(&args.root) {
+        if args.lang != "all" && !config.has_language(&args.lang) {
+            eprintln!(
+                "error: `{}` is not a language of this site: use {} or all",
+                args.lang,
+                config.languages.join(", ")
+            );
+            return ExitCode::from(2);
+        }
         for (tax, term) in &filters {
             if let Err(message) = passerelle::search::check_filter(&config, tax, term) {
                 eprintln!("error: {message}");
@@ -388,11 +389,7 @@ fn run_search(args: &SearchArgs) -> ExitCode {
     };
     let request = passerelle::search::SearchRequest {
         query: args.query.clone(),
-        lang: match args.lang {
-            SearchLang::En => Some("en".into()),
-            SearchLang::Fr => Some("fr".into()),
-            SearchLang::All => None,
-        },
+        lang: (args.lang != "all").then(|| args.lang.clone()),
         filters,
         limit: args.limit,
     };

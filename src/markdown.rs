@@ -77,7 +77,8 @@ pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
         let p = lines.pos(body, offset);
         Pos::new(p.line + page.body_line - 1, p.col)
     };
-    let french = page.lang == "fr" && site.config.french_typography;
+    let french = site.config.french_typography
+        && crate::i18n::language(&page.lang).is_some_and(|l| l.french_spacing);
     let policy = site.config.raw_html;
 
     let mut events: Vec<Event> = Vec::new();

@@ -427,7 +427,10 @@ fn check_translations(
                 continue;
             }
             let expected = translation_path(source, lang, &config.default_language);
-            let message = format!("no {} version of this page", language_name(lang));
+            let message = format!(
+                "no {} version of this page",
+                crate::i18n::language_name_in(lang, "en")
+            );
             let help = format!("create {} (a translation of this file)", expected);
             let _ = key;
             diags.push(match config.translations {
@@ -453,14 +456,6 @@ pub fn translation_path(page: &Page, lang: &str, default_language: &str) -> Stri
         format!("{stem}.md")
     } else {
         format!("{stem}.{lang}.md")
-    }
-}
-
-pub fn language_name(lang: &str) -> &str {
-    match lang {
-        "en" => "English",
-        "fr" => "French",
-        other => other,
     }
 }
 

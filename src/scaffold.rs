@@ -162,11 +162,8 @@ fn quoted(text: &str, lang: &str) -> String {
         words.join(" ")
     };
     let excerpt = excerpt.replace('"', "'");
-    if lang == "fr" {
-        format!("«{excerpt}»")
-    } else {
-        format!("“{excerpt}”")
-    }
+    let (open, close) = crate::i18n::language(lang).map_or(("“", "”"), |l| l.quotes);
+    format!("{open}{excerpt}{close}")
 }
 
 fn translation(

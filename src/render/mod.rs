@@ -497,7 +497,7 @@ const TERM_PAGE_SIZE: usize = 20;
 
 /// French typography for front-matter text on French pages (Markdown gets it in markdown.rs).
 fn typo(lang: &str, text: &str, config: &crate::config::SiteConfig) -> String {
-    if lang == "fr" && config.french_typography {
+    if config.french_typography && crate::i18n::language(lang).is_some_and(|l| l.french_spacing) {
         french_spacing(text)
     } else {
         text.to_string()

@@ -140,9 +140,17 @@ pub struct HomeSection {
 #[derive(Serialize)]
 pub struct SearchView {
     pub title: String,
+    /// The site's languages, named in the page's language (for result badges).
+    pub languages: Vec<LanguageName>,
     pub search_groups: Vec<SearchGroup>,
     /// Label of every facet (`kind/lesson`, `cities/toronto`), as JSON for a script element.
     pub search_labels_json: String,
+}
+
+#[derive(Serialize)]
+pub struct LanguageName {
+    pub code: String,
+    pub name: String,
 }
 
 #[derive(Serialize)]
@@ -872,6 +880,14 @@ impl<'r> Views<'r> {
             chrome,
             View::Search(SearchView {
                 title,
+                languages: config
+                    .languages
+                    .iter()
+                    .map(|l| LanguageName {
+                        code: l.clone(),
+                        name: i18n::language_name_in(l, lang),
+                    })
+                    .collect(),
                 search_groups: groups,
                 search_labels_json: script_json(&serde_json::Value::Object(labels)),
             }),

@@ -28,18 +28,56 @@
 //! refugie all become `refugi` before the stemmer sees them. Golden tests pin the forms
 //! that must meet and some that must stay apart.
 
+use crate::i18n::LANGUAGES;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, Token,
     TokenFilter, TokenStream, Tokenizer,
 };
 
-/// The languages the index knows, in the order used everywhere (schema, export, JS).
-pub const LANGS: [&str; 2] = ["en", "fr"];
+/// How many languages the index knows: every language Passerelle can publish in.
+pub const LANG_COUNT: usize = LANGUAGES.len();
 
-/// French words that elide before a vowel (`l’`, `qu’`, `jusqu’`...), lowercase.
-pub const ELISIONS: [&str; 13] = [
-    "l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
-];
+/// The languages the index knows, in the order used everywhere (schema, export, JS): the
+/// codes of [`LANGUAGES`], the one table of languages.
+pub const LANGS: [&str; LANG_COUNT] = codes();
+
+const fn codes() -> [&'static str; LANG_COUNT] {
+    let mut out = [""; LANG_COUNT];
+    let mut i = 0;
+    while i < LANG_COUNT {
+        out[i] = LANGUAGES[i].code;
+        i += 1;
+    }
+    out
+}
+
+/// The table entry of `lang` (English's for a code the index does not know, which config
+/// validation has refused already).
+fn spec(lang: &str) -> &'static crate::i18n::Language {
+    crate::i18n::language(lang).unwrap_or(&LANGUAGES[0])
+}
+
+/// The tantivy stemmer of a language of the table.
+fn stemmer(lang: &str) -> Language {
+    match spec(lang).stemmer {
+        crate::i18n::Stemmer::English => Language::English,
+        crate::i18n::Stemmer::French => Language::French,
+        crate::i18n::Stemmer::Spanish => Language::Spanish,
+        crate::i18n::Stemmer::German => Language::German,
+        crate::i18n::Stemmer::Italian => Language::Italian,
+        crate::i18n::Stemmer::Portuguese => Language::Portuguese,
+    }
+}
+
+/// The words of `lang` that elide before a vowel (French `l’`, `qu’`…).
+pub fn elisions(lang: &str) -> &'static [&'static str] {
+    spec(lang).elisions
+}
+
+/// Whether `lang` folds feminine and plural endings before stemming (French).
+pub fn folds_endings(lang: &str) -> bool {
+    spec(lang).fold_endings
+}
 
 /// Name of the full analyzer (key then stem) of a language's content fields.
 pub fn analyzer_name(lang: &str) -> String {
@@ -71,23 +109,20 @@ pub struct LangAnalyzers {
     pub surface: TextAnalyzer,
 }
 
-/// Builds the analyzers of `lang` (`fr` gets elision and the ending step).
+/// Builds the analyzers of `lang`, as the table says: its stemmer, its elisions, and the
+/// ending step where it folds endings (French).
 pub fn analyzers(lang: &str) -> LangAnalyzers {
-    let french = lang == "fr";
-    let language = if french {
-        Language::French
-    } else {
-        Language::English
-    };
+    let fold_endings = folds_endings(lang);
+    let language = stemmer(lang);
     let surface = || {
-        TextAnalyzer::builder(WordTokenizer::new(french))
+        TextAnalyzer::builder(WordTokenizer::new(elisions(lang)))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
     };
     let stem = TextAnalyzer::builder(RawTokenizer::default())
         .filter(Stemmer::new(language))
         .build();
-    let (full, key) = if french {
+    let (full, key) = if fold_endings {
         (
             surface()
                 .filter(FrenchEndings)
@@ -112,7 +147,7 @@ pub fn analyzers(lang: &str) -> LangAnalyzers {
 /// The key of a surface form (see the module docs).
 pub fn surface_to_key(lang: &str, surface: &str) -> String {
     let mut key = surface.to_string();
-    if lang == "fr" {
+    if folds_endings(lang) {
         french_endings(&mut key);
     }
     key
@@ -128,18 +163,18 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
     out
 }
 
-/// Splits text into words (see the module docs), dropping French elided words.
+/// Splits text into words (see the module docs), dropping elided words.
 #[derive(Clone)]
 pub struct WordTokenizer {
-    elision: bool,
+    elisions: &'static [&'static str],
     token: Token,
 }
 
 impl WordTokenizer {
-    /// `elision`: drop French elided words (`l’`, `d'`...).
-    pub fn new(elision: bool) -> Self {
+    /// `elisions`: the words to drop before an apostrophe (French `l’`, `d'`...).
+    pub fn new(elisions: &'static [&'static str]) -> Self {
         WordTokenizer {
-            elision,
+            elisions,
             token: Token::default(),
         }
     }
@@ -149,7 +184,7 @@ impl WordTokenizer {
 pub struct WordTokenStream<'a> {
     text: &'a str,
     cursor: usize,
-    elision: bool,
+    elisions: &'static [&'static str],
     token: &'a mut Token,
 }
 
@@ -161,7 +196,7 @@ impl Tokenizer for WordTokenizer {
         WordTokenStream {
             text,
             cursor: 0,
-            elision: self.elision,
+            elisions: self.elisions,
             token: &mut self.token,
         }
     }
@@ -171,8 +206,8 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
 }
 
-/// True when `word` followed by `rest` is an elided French word (`l` + `’intégration`).
-fn is_elided(word: &str, rest: &str) -> bool {
+/// True when `word` followed by `rest` is an elided word (`l` + `’intégration`).
+fn is_elided(word: &str, rest: &str, elisions: &[&str]) -> bool {
     let mut chars = rest.chars();
     let (Some(apostrophe), Some(next)) = (chars.next(), chars.next()) else {
         return false;
@@ -180,7 +215,7 @@ fn is_elided(word: &str, rest: &str) -> bool {
     is_apostrophe(apostrophe)
         && next.is_alphanumeric()
         && word.len() <= 6
-        && ELISIONS.iter().any(|e| e.eq_ignore_ascii_case(word))
+        && elisions.iter().any(|e| e.eq_ignore_ascii_case(word))
 }
 
 impl TokenStream for WordTokenStream<'_> {
@@ -198,7 +233,7 @@ impl TokenStream for WordTokenStream<'_> {
             let end = start + len;
             self.cursor = end;
             let word = &self.text[start..end];
-            if self.elision && is_elided(word, &self.text[end..]) {
+            if !self.elisions.is_empty() && is_elided(word, &self.text[end..], self.elisions) {
                 continue;
             }
             self.token.text.clear();
@@ -411,8 +446,8 @@ mod tests {
     fn the_stem_cache_gives_what_the_stemmer_gives() {
         let text = "Les réfugiées et les réfugiés ; housing, houses, housed. \
                     L’intégration des familles, intégrations, familles housing";
-        fn ending_in<F: TokenFilter>(french: bool, stem: F) -> TextAnalyzer {
-            TextAnalyzer::builder(WordTokenizer::new(french))
+        fn ending_in<F: TokenFilter>(lang: &str, stem: F) -> TextAnalyzer {
+            TextAnalyzer::builder(WordTokenizer::new(elisions(lang)))
                 .filter(LowerCaser)
                 .filter(AsciiFoldingFilter)
                 .filter(FrenchEndings)
@@ -420,9 +455,8 @@ mod tests {
                 .build()
         }
         for (lang, language) in [("en", Language::English), ("fr", Language::French)] {
-            let french = lang == "fr";
-            let mut plain = ending_in(french, Stemmer::new(language));
-            let mut cached = ending_in(french, CachedStem::new(language));
+            let mut plain = ending_in(lang, Stemmer::new(language));
+            let mut cached = ending_in(lang, CachedStem::new(language));
             let expected = tokens(&mut plain, text);
             // Twice: the second time every word comes from the cache.
             for _ in 0..2 {

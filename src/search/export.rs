@@ -25,7 +25,7 @@
 //! Binary layout (`varint` = unsigned LEB128):
 //! - `docs.bin`: `n`; `n` rank deltas (ranks ascending; local doc id = position);
 //!   `3n` fieldnorm id bytes, field-major (title, summary, body).
-//! - `facets.bin`: for each language in `LANGS` order (`n` = `meta.langs.L.count`):
+//! - `facets.bin`: for each language of `meta.languages` (those with pages, in `LANGS` order) (`n` = `meta.langs.L.count`):
 //!   languages after the first start with `n` varints pairing each document with the
 //!   document of the same key in the first language: 0 for none, else the difference
 //!   of that document's local id + 1 with the previous paired one's (both tables are in
@@ -60,7 +60,7 @@ use serde_json::json;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Index, TERMINATED, TantivyDocument, Term};
 
-use super::analysis::{ELISIONS, LANGS, stem_analyzer_name, tokens};
+use super::analysis::{LANGS, elisions, folds_endings, stem_analyzer_name, tokens};
 use super::index::{BOOSTS, KIND_WEIGHTS, Snapshot, TEXT_FIELDS, fnv1a};
 use super::query::{MAX_EXPANSIONS, MAX_QUERY_BYTES, MAX_QUERY_WORDS, MIN_PREFIX_CHARS, QUOTES};
 
@@ -424,6 +424,9 @@ fn export_lang(
         .collect();
     let meta = json!({
         "count": docs.len(),
+        // How the browser cuts and folds this language's words (analysis.rs).
+        "elisions": elisions(lang),
+        "endings": folds_endings(lang),
         "tokens": tokens,
         "terms": terms.len(),
         "dict": dict_firsts,
@@ -496,16 +499,21 @@ pub fn export(index: &Index, snapshot: &Snapshot) -> anyhow::Result<Vec<(PathBuf
         .map(|(i, f)| (f.clone(), i as u64))
         .collect();
 
-    let by_lang: Vec<Vec<&ExportDoc>> = (0..LANGS.len())
-        .map(|l| docs.iter().filter(|d| d.l == l).collect())
+    // The languages the site has pages in, in LANGS order: the browser loads only these.
+    let present: Vec<(usize, Vec<&ExportDoc>)> = (0..LANGS.len())
+        .map(|l| (l, docs.iter().filter(|d| d.l == l).collect::<Vec<_>>()))
+        .filter(|(_, docs)| !docs.is_empty())
         .collect();
+    let by_lang: Vec<Vec<&ExportDoc>> = present.iter().map(|(_, d)| d.clone()).collect();
+    let languages: Vec<&str> = present.iter().map(|(l, _)| LANGS[*l]).collect();
     let mut files: Vec<(String, Vec<u8>)> = vec![(
         "facets.bin".to_string(),
         gzip(&facet_table(&by_lang, &facet_ids))?,
     )];
     let mut langs = serde_json::Map::new();
-    for (l, lang) in LANGS.iter().enumerate() {
-        let data = export_lang(index, snapshot, l, &by_lang[l])?;
+    for (l, docs) in &present {
+        let lang = LANGS[*l];
+        let data = export_lang(index, snapshot, *l, docs)?;
         // Compressed language by language: only one language's raw shards in memory.
         let compressed: Vec<(String, Vec<u8>)> = data
             .files
@@ -545,10 +553,9 @@ pub fn export(index: &Index, snapshot: &Snapshot) -> anyhow::Result<Vec<(PathBuf
         "maxWords": MAX_QUERY_WORDS,
         "maxBytes": MAX_QUERY_BYTES,
         "quotes": QUOTES.iter().collect::<String>(),
-        "elisions": ELISIONS,
         "facets": facets.iter().map(|(a, b)| [a, b]).collect::<Vec<_>>(),
         "idf": idf_overrides,
-        "languages": LANGS,
+        "languages": languages,
         "langs": langs,
     });
 

@@ -37,12 +37,13 @@ use tantivy::{DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy,
 
 use super::IndexDoc;
 use super::analysis::{
-    LANGS, analyzer_name, analyzers, key_analyzer_name, stem_analyzer_name, surface_analyzer_name,
+    LANG_COUNT, LANGS, analyzer_name, analyzers, key_analyzer_name, stem_analyzer_name,
+    surface_analyzer_name,
 };
 
 /// Bumped whenever the schema or the analysis changes: an index written by another
 /// version is rebuilt from scratch.
-pub const SCHEMA_VERSION: &str = "passerelle-search-4";
+pub const SCHEMA_VERSION: &str = "passerelle-search-5";
 const VERSION_FILE: &str = "passerelle-index-version";
 
 /// The per-language text fields, in scoring order.
@@ -86,10 +87,10 @@ pub struct Fields {
     pub order: Field,
     pub facets: Field,
     /// `text[lang][field]`: title, summary, body of each language in [`LANGS`] order.
-    pub text: [[Field; 3]; 2],
+    pub text: [[Field; 3]; LANG_COUNT],
     /// Every key (normalised surface form) of a language's documents: the dictionary
     /// queries and the static export draw their words from.
-    pub keys: [Field; 2],
+    pub keys: [Field; LANG_COUNT],
 }
 
 /// Name of the tantivy field for a text field of a language, e.g. `body_fr`.
@@ -140,8 +141,8 @@ impl Fields {
                 .get_field(name)
                 .with_context(|| format!("search index has no field {name}"))
         };
-        let mut text = [[f("id")?; 3]; 2];
-        let mut keys = [f("id")?; 2];
+        let mut text = [[f("id")?; 3]; LANG_COUNT];
+        let mut keys = [f("id")?; LANG_COUNT];
         for (l, lang) in LANGS.iter().enumerate() {
             for (i, field) in TEXT_FIELDS.iter().enumerate() {
                 text[l][i] = f(&text_field_name(field, lang))?;

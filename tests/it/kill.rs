@@ -211,7 +211,7 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one() {
     // The build's length: the median of three (the machine's load varies).
     durations.push(full_build(root));
     durations.sort();
-    let duration = durations[1];
+    let mut duration = durations[1];
     assert_ne!(
         sites[0], sites[1],
         "the edit changed nothing in the built site"
@@ -241,6 +241,10 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one() {
         let finished = child.try_wait().expect("poll passerelle");
         if finished.is_none() {
             killed += 1;
+        } else {
+            // Faster than measured (the machine was busier then: other tests run beside
+            // this one): later rounds aim within what a build now takes.
+            duration = duration.min(delay.max(duration / 4));
         }
         let _ = child.kill();
         let status = child.wait().expect("wait for passerelle");

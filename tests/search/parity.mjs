@@ -30,6 +30,7 @@ for (const req of input.requests) {
 }
 const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8'));
 for (const [text, lang] of input.texts || []) {
-  out.words.push(core.words(text, lang === 'fr', meta.elisions).map((s) => [s, core.key(s, lang === 'fr')]));
+  const spec = meta.langs[lang];
+  out.words.push(core.words(text, spec).map((s) => [s, core.key(s, spec)]));
 }
 process.stdout.write(JSON.stringify(out));
