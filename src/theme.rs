@@ -43,6 +43,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "static/icons.svg",
     "i18n/en.toml",
     "i18n/fr.toml",
+    "i18n/es.toml",
 ];
 
 pub struct Theme {

