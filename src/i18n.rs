@@ -292,6 +292,10 @@ pub const LANGUAGES: &[Language] = &[
     },
 ];
 
+/// The language of Passerelle's own messages (diagnostics, the command line): the
+/// table's first.
+pub const MESSAGES: &str = LANGUAGES[0].code;
+
 /// The entry of `code`, if Passerelle can publish in it.
 pub fn language(code: &str) -> Option<&'static Language> {
     LANGUAGES.iter().find(|l| l.code == code)

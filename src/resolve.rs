@@ -429,7 +429,7 @@ fn check_translations(
             let expected = translation_path(source, lang, &config.default_language);
             let message = format!(
                 "no {} version of this page",
-                crate::i18n::language_name_in(lang, "en")
+                crate::i18n::language_name_in(lang, crate::i18n::MESSAGES)
             );
             let help = format!("create {} (a translation of this file)", expected);
             let _ = key;

@@ -50,7 +50,7 @@ pub struct RenderCache {
     /// The outputs of the build that filled the cache.
     jobs: Vec<Job>,
     /// By [`PageId`] of that build: the indexes in `jobs` of the outputs whose view read
-    /// the page.
+    /// the page's text (see [`views::Views`]).
     readers: Vec<Vec<u32>>,
 }
 

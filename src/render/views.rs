@@ -444,9 +444,13 @@ pub enum Job {
     Search(String),
 }
 
-/// Builds the [`Output`] of one job and notes the pages it read: content pages are
-/// reached only through [`Views::page`] and [`Views::body`], so the list is complete by
-/// construction, and the `serve` fast path knows which outputs an edited page can change.
+/// Builds the [`Output`] of one job and notes the pages whose *text* it read: a rendered
+/// body is reached only through [`Views::body`], and a translation's status (which reads
+/// its source's revision) only through [`Views::notices`], so the list is complete by
+/// construction. What else a view shows of a page (a card: title, summary, terms) is its
+/// front matter, which an edit taken by the `serve` fast path leaves as it was; so that
+/// path redoes exactly the outputs that can change, and no listing that merely shows
+/// the page.
 pub struct Views<'r> {
     r: &'r Renderer<'r>,
     reads: RefCell<Vec<PageId>>,
@@ -469,7 +473,6 @@ impl<'r> Views<'r> {
     }
 
     fn page(&self, id: PageId) -> &'r Page {
-        self.reads.borrow_mut().push(id);
         &self.r.site.pages[id]
     }
 
@@ -561,6 +564,10 @@ impl<'r> Views<'r> {
     fn notices(&self, id: PageId) -> Vec<Notice> {
         let site = self.r.site;
         let p = self.page(id);
+        // Whether a translation is stale reads its source's revision, i.e. its text.
+        self.reads
+            .borrow_mut()
+            .extend(site.translations(&p.key).map(|(_, other)| other));
         let mut notices = Vec::new();
         if let TranslationStatus::Stale { source } = site.translation_status(id) {
             let from = &self.page(source).lang;
