@@ -139,6 +139,10 @@ fn ics_line(out: &mut String, line: &str) {
     out.push_str("\r\n");
 }
 
+fn ical_date(d: Date) -> String {
+    format!("{:04}{:02}{:02}", d.year, d.month, d.day)
+}
+
 fn vevent(site: &Site, id: PageId, lang: &str, out: &mut String) {
     let p = &site.pages[id];
     let f = &p.fm.fields;
@@ -164,9 +168,21 @@ fn vevent(site: &Site, id: PageId, lang: &str, out: &mut String) {
             stamp.year, stamp.month, stamp.day
         ),
     );
-    ics_line(out, &format!("DTSTART:{}", starts.to_ical_utc()));
-    if let Some(ends) = f.ends {
-        ics_line(out, &format!("DTEND:{}", ends.to_ical_utc()));
+    if starts.all_day {
+        // A day, at no hour the source gives: an all-day event ends the next day.
+        let ends = f
+            .ends
+            .map_or(starts.date.plus_days(1), |e| e.date.plus_days(1));
+        ics_line(
+            out,
+            &format!("DTSTART;VALUE=DATE:{}", ical_date(starts.date)),
+        );
+        ics_line(out, &format!("DTEND;VALUE=DATE:{}", ical_date(ends)));
+    } else {
+        ics_line(out, &format!("DTSTART:{}", starts.to_ical_utc()));
+        if let Some(ends) = f.ends {
+            ics_line(out, &format!("DTEND:{}", ends.to_ical_utc()));
+        }
     }
     ics_line(out, &format!("SUMMARY:{}", ics_text(&p.fm.title)));
     let mut description = p.fm.summary.clone();
@@ -237,8 +253,8 @@ fn calendar(site: &Site, lang: &str, ids: &[PageId]) -> String {
     out
 }
 
-/// Dated forums of `lang`, soonest first.
-fn dated_forums(site: &Site, lang: &str) -> Vec<PageId> {
+/// Forums of `lang` still to come on `today` (or under way), soonest first.
+pub fn upcoming_forums(site: &Site, lang: &str, today: Date) -> Vec<PageId> {
     let mut ids: Vec<PageId> = site
         .newest
         .get(lang)
@@ -246,18 +262,24 @@ fn dated_forums(site: &Site, lang: &str) -> Vec<PageId> {
         .flatten()
         .copied()
         .filter(|&id| {
-            site.pages[id].kind() == Some(Kind::Forum) && site.pages[id].fm.fields.starts.is_some()
+            site.pages[id].kind() == Some(Kind::Forum)
+                && site.pages[id]
+                    .fm
+                    .fields
+                    .starts
+                    .is_some_and(|s| s.date >= today)
         })
         .collect();
     ids.sort_by_key(|&id| site.pages[id].fm.fields.starts.map(|s| s.timestamp()));
     ids
 }
 
-/// `LANG/FORUMS/calendar.ics` with every dated forum (a subscribed calendar keeps past
-/// events, and RFC 5545 forbids a calendar with no event), and one `event.ics` per forum.
-pub fn calendars(site: &Site, lang: &str) -> Vec<OutputFile> {
+/// `LANG/FORUMS/calendar.ics` with the forums to come (none when there is none: RFC 5545
+/// forbids a calendar with no event), and one `event.ics` per forum to come. A forum that
+/// was held is history: nobody adds it to a calendar.
+pub fn calendars(site: &Site, lang: &str, today: Date) -> Vec<OutputFile> {
     let mut files = Vec::new();
-    let ids = dated_forums(site, lang);
+    let ids = upcoming_forums(site, lang, today);
     if let Some(section) = site.config.section_of_kind(Kind::Forum)
         && !ids.is_empty()
     {

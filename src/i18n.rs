@@ -39,6 +39,9 @@ pub struct Language {
     pub french_spacing: bool,
     /// Opening and closing quotation marks.
     pub quotes: (&'static str, &'static str),
+    /// Names of Canada's time zones, as readers of this language know them: (UTC offset
+    /// in minutes, summer time, name). A time at another offset shows its UTC offset.
+    pub zones: &'static [(i32, bool, &'static str)],
 }
 
 /// How a date is written.
@@ -112,6 +115,20 @@ pub const LANGUAGES: &[Language] = &[
         fold_endings: false,
         french_spacing: false,
         quotes: ("“", "”"),
+        zones: &[
+            (-150, true, "NDT"),
+            (-210, false, "NST"),
+            (-180, true, "ADT"),
+            (-240, false, "AST"),
+            (-240, true, "EDT"),
+            (-300, false, "EST"),
+            (-300, true, "CDT"),
+            (-360, false, "CST"),
+            (-360, true, "MDT"),
+            (-420, false, "MST"),
+            (-420, true, "PDT"),
+            (-480, false, "PST"),
+        ],
     },
     Language {
         code: "fr",
@@ -149,6 +166,20 @@ pub const LANGUAGES: &[Language] = &[
         fold_endings: true,
         french_spacing: true,
         quotes: ("«", "»"),
+        zones: &[
+            (-150, true, "HAT"),
+            (-210, false, "HNT"),
+            (-180, true, "HAA"),
+            (-240, false, "HNA"),
+            (-240, true, "HAE"),
+            (-300, false, "HNE"),
+            (-300, true, "HAC"),
+            (-360, false, "HNC"),
+            (-360, true, "HAR"),
+            (-420, false, "HNR"),
+            (-420, true, "HAP"),
+            (-480, false, "HNP"),
+        ],
     },
     Language {
         code: "es",
@@ -184,6 +215,7 @@ pub const LANGUAGES: &[Language] = &[
         fold_endings: false,
         french_spacing: false,
         quotes: ("«", "»"),
+        zones: &[],
     },
     Language {
         code: "de",
@@ -219,6 +251,7 @@ pub const LANGUAGES: &[Language] = &[
         fold_endings: false,
         french_spacing: false,
         quotes: ("„", "“"),
+        zones: &[],
     },
     Language {
         code: "it",
@@ -254,6 +287,7 @@ pub const LANGUAGES: &[Language] = &[
         fold_endings: false,
         french_spacing: false,
         quotes: ("«", "»"),
+        zones: &[],
     },
     Language {
         code: "pt",
@@ -289,6 +323,7 @@ pub const LANGUAGES: &[Language] = &[
         fold_endings: false,
         french_spacing: false,
         quotes: ("«", "»"),
+        zones: &[],
     },
 ];
 
@@ -356,15 +391,44 @@ pub fn format_time(dt: &DateTime, lang_code: &str) -> String {
     }
 }
 
-/// Date, time and offset of a forum: `March 12, 2026, 1:00 p.m. (UTC−05:00)`.
+/// Date and time of a forum with its zone: `March 12, 2026, 1:00 p.m. EST`, `12 mars 2026
+/// à 13 h HNE`; a day alone when the source gives no hour; the UTC offset for a zone the
+/// language has no name for (`UTC+01:00`).
 pub fn format_datetime(dt: &DateTime, lang_code: &str) -> String {
+    if dt.all_day {
+        return format_date(dt.date, lang_code);
+    }
+    let summer = north_american_summer_time(dt.date);
+    let zone = lang(lang_code)
+        .zones
+        .iter()
+        .find(|(offset, dst, _)| *offset == dt.offset_minutes && *dst == summer)
+        .map_or_else(
+            || format!("({})", dt.offset_label()),
+            |(_, _, name)| (*name).to_string(),
+        );
     format!(
-        "{}{}{} ({})",
+        "{}{}{} {zone}",
         format_date(dt.date, lang_code),
         lang(lang_code).date_time_separator,
         format_time(dt, lang_code),
-        dt.offset_label()
     )
+}
+
+/// Whether `date` falls in summer time where Canada keeps it: from the second Sunday of
+/// March to the first Sunday of November.
+fn north_american_summer_time(date: Date) -> bool {
+    let nth_sunday = |month: u8, n: u8| {
+        let first = Date {
+            year: date.year,
+            month,
+            day: 1,
+        };
+        1 + (6 + 7 - first.weekday()) % 7 + 7 * (n - 1)
+    };
+    let start = (3, nth_sunday(3, 2));
+    let end = (11, nth_sunday(11, 1));
+    (date.month, date.day) >= start && (date.month, date.day) < end
 }
 
 /// A language's name in that language, for the language switch.
@@ -414,10 +478,29 @@ mod tests {
         let dt = DateTime::parse("2026-03-12T13:30:00-05:00").expect("dt");
         assert_eq!(format_time(&dt, "en"), "1:30 p.m.");
         assert_eq!(format_time(&dt, "fr"), "13 h 30");
+        // 12 March 2026 is in summer time: −05:00 is then Central time.
+        assert_eq!(format_datetime(&dt, "fr"), "12 mars 2026 à 13 h 30 HAC");
+        assert_eq!(format_datetime(&dt, "en"), "March 12, 2026, 1:30 p.m. CDT");
+        let winter = DateTime::parse("2026-02-12T13:30:00-05:00").expect("dt");
         assert_eq!(
-            format_datetime(&dt, "fr"),
-            "12 mars 2026 à 13 h 30 (UTC−05:00)"
+            format_datetime(&winter, "fr"),
+            "12 février 2026 à 13 h 30 HNE"
         );
+        assert_eq!(
+            format_datetime(&winter, "en"),
+            "February 12, 2026, 1:30 p.m. EST"
+        );
+        let held = DateTime::parse("2020-10-02T09:00:00-04:00").expect("dt");
+        assert_eq!(format_datetime(&held, "fr"), "2 octobre 2020 à 9 h HAE");
+        let paris = DateTime::parse("2026-02-12T13:30:00+01:00").expect("dt");
+        assert_eq!(
+            format_datetime(&paris, "en"),
+            "February 12, 2026, 1:30 p.m. (UTC+01:00)"
+        );
+        let day = DateTime::parse("2020-10-02").expect("a day");
+        assert!(day.all_day);
+        assert_eq!(format_datetime(&day, "fr"), "2 octobre 2020");
+        assert_eq!(format_datetime(&day, "es"), "2 de octubre de 2020");
         let midnight = DateTime::parse("2026-03-12T00:05:00Z").expect("dt");
         assert_eq!(format_time(&midnight, "en"), "12:05 a.m.");
     }

@@ -488,7 +488,7 @@ impl Project {
             let mut feeds = Vec::new();
             for lang in &site.config.languages {
                 feeds.push(feeds::atom(&site, lang, site.config.title.get(lang)));
-                feeds.extend(feeds::calendars(&site, lang));
+                feeds.extend(feeds::calendars(&site, lang, today));
             }
             feeds.push(feeds::sitemap(&files));
             feeds.extend(theme_static_files(&theme, &copies));

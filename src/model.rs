@@ -151,6 +151,12 @@ impl Date {
         }
     }
 
+    /// Day of the week, 0 for Monday to 6 for Sunday.
+    pub fn weekday(self) -> u8 {
+        self.calendar()
+            .map_or(0, |d| d.weekday().number_days_from_monday())
+    }
+
     /// Days since 1970-01-01 (negative before).
     pub fn days_since_epoch(self) -> i64 {
         const EPOCH: i64 = 2_440_588; // Julian day of 1970-01-01
@@ -214,6 +220,8 @@ pub struct DateTime {
     pub second: u8,
     /// Minutes east of UTC.
     pub offset_minutes: i32,
+    /// Written as a date alone (`2020-10-02`): the whole day, at no hour the source gives.
+    pub all_day: bool,
 }
 
 /// Why a date-time was refused, so the author gets the right fix.
@@ -226,6 +234,16 @@ pub enum DateTimeError {
 impl DateTime {
     pub fn parse(s: &str) -> Result<DateTime, DateTimeError> {
         let s = s.trim();
+        if let Some(date) = Date::parse(s) {
+            return Ok(DateTime {
+                date,
+                hour: 0,
+                minute: 0,
+                second: 0,
+                offset_minutes: 0,
+                all_day: true,
+            });
+        }
         if s.len() < 19 {
             return Err(DateTimeError::Invalid);
         }
@@ -288,6 +306,7 @@ impl DateTime {
             minute,
             second,
             offset_minutes,
+            all_day: false,
         })
     }
 
@@ -318,6 +337,9 @@ impl DateTime {
 
     /// RFC 3339 as written, normalized (for `datetime` attributes and feeds).
     pub fn to_rfc3339(&self) -> String {
+        if self.all_day {
+            return self.date.to_string();
+        }
         let sign = if self.offset_minutes < 0 { '-' } else { '+' };
         let off = self.offset_minutes.abs();
         format!(

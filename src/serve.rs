@@ -55,7 +55,7 @@ const MAX_LISTENERS: usize = 128;
 const EVENTS_BUFFER: usize = 16;
 /// How long a static file must have been left alone before it is read (see
 /// [`read_copies`]).
-const SETTLED: Duration = Duration::from_millis(50);
+const SETTLED: Duration = Duration::from_millis(200);
 /// Longest query string `/_search` reads.
 const MAX_QUERY_STRING: usize = 4096;
 
@@ -361,9 +361,10 @@ fn rebuild(
 /// Reads the files of `static/` whole, so each is served as it was when read. A file that
 /// did not change since `previous` is not read again. A file is read only once it has not
 /// changed for [`SETTLED`] (a writer truncates, then writes: in between, the file is empty
-/// or short but looks complete), and read again if its size or time changed during the
-/// read; if it never settles, its previous bytes stay, or it is left out until the
-/// watcher reports the next change.
+/// or short but looks complete), and only if its size and time did not change during the
+/// read. A changed file that has not settled keeps its previous bytes, at once: the search
+/// pass that follows every change reads it again. A new one is waited for a little, then
+/// left out until the next change.
 fn read_copies(
     copies: Vec<(PathBuf, String)>,
     previous: &HashMap<String, (PathBuf, Stamp, Arc<[u8]>)>,
@@ -399,6 +400,9 @@ fn read_copies(
                 && bytes.len() as u64 == before.len
             {
                 read = Some((before, Arc::from(bytes)));
+                break;
+            }
+            if kept.is_some() {
                 break;
             }
             std::thread::sleep(SETTLED.max(Duration::from_millis(10 << attempt)));
@@ -785,6 +789,11 @@ mod tests {
         let again = read_copies(vec![(src.clone(), "a.txt".into())], &first);
         assert!(Arc::ptr_eq(&first["a.txt"].2, &again["a.txt"].2));
         std::fs::write(&src, "new and longer").expect("write");
+        // Just written: it may still be being written, so the old bytes stay for now…
+        let fresh = read_copies(vec![(src.clone(), "a.txt".into())], &first);
+        assert_eq!(&fresh["a.txt"].2[..], b"old");
+        // …and once it has settled, the new ones are read.
+        std::thread::sleep(SETTLED);
         let changed = read_copies(vec![(src, "a.txt".into())], &first);
         assert_eq!(&changed["a.txt"].2[..], b"new and longer");
     }

@@ -284,13 +284,8 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|t| serde_json::json!({ "name": t.name, "title": t.title.get(lang), "url": site.taxonomy_url(&t.name, lang) }))
                 .collect();
-            // A calendar file exists only when some forum has a date (see feeds::calendars).
-            let has_calendar = site
-                .newest
-                .get(lang)
-                .into_iter()
-                .flatten()
-                .any(|&id| site.pages[id].fm.fields.starts.is_some());
+            // A calendar file exists only when some forum is to come (see feeds::calendars).
+            let has_calendar = !crate::feeds::upcoming_forums(site, lang, input.today).is_empty();
             let forum_section = config.section_of_kind(Kind::Forum).filter(|_| has_calendar);
             let value = serde_json::json!({
                 "code": lang,

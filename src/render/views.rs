@@ -300,7 +300,12 @@ pub struct ForumView {
     pub languages: Vec<String>,
     pub questions: Vec<String>,
     pub registration: Option<String>,
+    /// Its day has not passed: it can be added to a calendar, one can register.
     pub upcoming: bool,
+    /// Its day has passed: it reads as held ("Held on 2 October 2020").
+    pub held: bool,
+    /// `starts` is a day, with no hour given.
+    pub all_day: bool,
     pub ics_url: String,
 }
 
@@ -982,9 +987,14 @@ impl<'r> Views<'r> {
         } else {
             title.clone()
         };
-        let has_calendar = ids
-            .iter()
-            .any(|&id| self.page(id).fm.fields.starts.is_some());
+        let today = self.r.input.today;
+        let has_calendar = ids.iter().any(|&id| {
+            self.page(id)
+                .fm
+                .fields
+                .starts
+                .is_some_and(|s| s.date >= today)
+        });
         let calendar_url =
             (s.kind == Kind::Forum && has_calendar).then(|| format!("{base}calendar.ics"));
         let versions = self.all_languages(|l| {
@@ -1366,6 +1376,8 @@ impl<'r> Views<'r> {
             questions: f.questions.iter().map(|q| typo(lang, q, config)).collect(),
             registration: f.registration.clone(),
             upcoming: f.starts.is_some_and(|s| s.date >= self.r.input.today),
+            held: f.starts.is_some_and(|s| s.date < self.r.input.today),
+            all_day: f.starts.is_some_and(|s| s.all_day),
             ics_url: format!("{url}event.ics"),
         }
     }

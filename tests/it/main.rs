@@ -8,6 +8,7 @@ mod build;
 mod crawl;
 mod diagnostics;
 mod formats;
+mod forums;
 mod fuzzed;
 mod harness;
 mod hostile;
