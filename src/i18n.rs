@@ -446,15 +446,15 @@ pub fn language_name_in(code: &str, reader: &str) -> String {
 }
 
 /// Parses one `i18n/LANG.toml` (flat `key = "text"` pairs).
-pub fn parse_strings(text: &str) -> Result<Strings, String> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+pub fn parse_strings(text: &str) -> anyhow::Result<Strings> {
+    let table: toml::Table = toml::from_str(text)?;
     let mut out = Strings::new();
     for (k, v) in table {
         match v {
             toml::Value::String(s) => {
                 out.insert(k, s);
             }
-            other => return Err(format!("`{k}` must be text, found {}", other.type_str())),
+            other => anyhow::bail!("`{k}` must be text, found {}", other.type_str()),
         }
     }
     Ok(out)

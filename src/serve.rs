@@ -616,7 +616,7 @@ async fn search_endpoint(query: &str, shared: &Shared) -> (StatusCode, String) {
     if let Some(config) = config {
         for (t, term) in &request.filters {
             if let Err(message) = crate::search::check_filter(&config, t, term) {
-                return error(StatusCode::BAD_REQUEST, &message);
+                return error(StatusCode::BAD_REQUEST, &message.to_string());
             }
         }
     }

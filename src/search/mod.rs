@@ -186,17 +186,17 @@ pub fn check_filter(
     config: &crate::config::SiteConfig,
     taxonomy: &str,
     term: &str,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     use crate::diagnostics::suggest;
     let known_kinds = crate::model::Kind::ALL.map(crate::model::Kind::as_str);
     match taxonomy {
         "kind" if known_kinds.contains(&term) => Ok(()),
-        "kind" => Err(format!(
+        "kind" => Err(anyhow::anyhow!(
             "`{term}` is not a kind of page; {}",
             suggest(term, known_kinds, "kinds")
         )),
         "lang" if config.has_language(term) => Ok(()),
-        "lang" => Err(format!(
+        "lang" => Err(anyhow::anyhow!(
             "`{term}` is not a language of the site; {}",
             suggest(
                 term,
@@ -212,12 +212,12 @@ pub fn check_filter(
                     .map(|t| t.name.as_str())
                     .chain(["kind", "lang"])
                     .collect();
-                Err(format!(
+                Err(anyhow::anyhow!(
                     "`{taxonomy}` is not a taxonomy of the site; {}",
                     suggest(taxonomy, names.iter().copied(), "taxonomies")
                 ))
             }
-            Some(t) if t.term(term).is_none() => Err(format!(
+            Some(t) if t.term(term).is_none() => Err(anyhow::anyhow!(
                 "`{term}` is not a term of `{taxonomy}`; {}",
                 suggest(term, t.terms.iter().map(|x| x.id.as_str()), "terms")
             )),

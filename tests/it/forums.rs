@@ -25,14 +25,30 @@ fn issue19_a_held_forum_reads_as_held_and_has_no_calendar() {
     );
     site.build_ok();
     let en = site.public("en/forums/cross-learning-forum/index.html");
-    assert!(en.contains("Held on <time datetime=\"2020-10-02\">October 2, 2020</time>"), "{en}");
+    assert!(
+        en.contains("Held on <time datetime=\"2020-10-02\">October 2, 2020</time>"),
+        "{en}"
+    );
     assert!(!en.contains("Add to calendar"));
-    assert!(!en.contains("a.m.") && !en.contains("p.m."), "no hour the source does not give");
+    assert!(
+        !en.contains("a.m.") && !en.contains("p.m."),
+        "no hour the source does not give"
+    );
     let fr = site.public("fr/forums/forum-apprentissage-croise/index.html");
-    assert!(fr.contains("Tenu le <time datetime=\"2020-10-02\">2 octobre 2020</time>"), "{fr}");
+    assert!(
+        fr.contains("Tenu le <time datetime=\"2020-10-02\">2 octobre 2020</time>"),
+        "{fr}"
+    );
     assert!(!site.path("public/en/forums/calendar.ics").exists());
-    assert!(!site.path("public/en/forums/cross-learning-forum/event.ics").exists());
-    assert!(!en.contains("calendar.ics"), "no link to a calendar that does not exist");
+    assert!(
+        !site
+            .path("public/en/forums/cross-learning-forum/event.ics")
+            .exists()
+    );
+    assert!(
+        !en.contains("calendar.ics"),
+        "no link to a calendar that does not exist"
+    );
 }
 
 #[test]
@@ -51,7 +67,10 @@ fn issue19_a_day_to_come_is_an_all_day_event() {
     assert!(calendar.contains("DTSTART;VALUE=DATE:20990312"));
     let en = site.public("en/forums/cross-learning-forum/index.html");
     assert!(en.contains("Add to calendar"));
-    assert!(en.contains("<time datetime=\"2099-03-12\">March 12, 2099</time>"), "{en}");
+    assert!(
+        en.contains("<time datetime=\"2099-03-12\">March 12, 2099</time>"),
+        "{en}"
+    );
 }
 
 #[test]
