@@ -454,6 +454,11 @@ pub fn french_spacing(text: &str) -> String {
                 }
                 out.push('»');
             }
+            // An apostrophe typed straight after a letter (`l'intégration`): the
+            // typographic one. Only text comes here, never a URL, an attribute or code.
+            '\'' if out.chars().next_back().is_some_and(char::is_alphabetic) => {
+                out.push('\u{2019}');
+            }
             c => out.push(c),
         }
         i += 1;
@@ -508,6 +513,11 @@ mod tests {
         assert_eq!(french_spacing("Note : voir"), "Note\u{a0}: voir");
         assert_eq!(french_spacing("«réfugiés»"), "«\u{a0}réfugiés\u{a0}»");
         assert_eq!(french_spacing("« réfugiés »"), "«\u{a0}réfugiés\u{a0}»");
+        assert_eq!(
+            french_spacing("l'intégration d'aujourd'hui"),
+            "l’intégration d’aujourd’hui"
+        );
+        assert_eq!(french_spacing("un 'mot'"), "un 'mot’");
         // No space, no change: times and URLs stay as written.
         assert_eq!(
             french_spacing("à 10:30 sur https://x.org"),

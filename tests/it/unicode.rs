@@ -34,3 +34,29 @@ fn issue23_decomposed_text_is_found_by_both_spellings() {
         "composed in the page"
     );
 }
+
+/// French text gets the typographic apostrophe, whatever the author typed (issue 19);
+/// URLs, attributes and code keep what was written.
+#[test]
+fn issue19_french_text_has_the_typographic_apostrophe() {
+    let site = TestSite::new("good");
+    let path = "content/forums/cross-learning-forum.fr.md";
+    let text = site.read(path);
+    site.write(
+        path,
+        format!(
+            "{text}\nVoir `l'exemple` et [l'accueil](@/case-studies/food-hub-montreal-nord).\n"
+        ),
+    );
+    site.build_ok();
+    let page = site.public("fr/forums/forum-apprentissage-croise/index.html");
+    let main = crate::harness::main_of(&page);
+    assert!(main.contains("Forum d’apprentissage croisé"), "the title");
+    assert!(main.contains("<code>l'exemple</code>"), "code as written");
+    assert!(main.contains(">l’accueil</a>"), "link text");
+    assert!(!main.contains("Forum d'apprentissage"), "{main}");
+    assert!(
+        site.path("public/fr/forums/forum-apprentissage-croise/index.html")
+            .is_file()
+    );
+}

@@ -34,10 +34,10 @@ export function templatePages() {
     ['case-study', '/en/case-studies/taylor-massey-vaccination-ambassadors/'],
     ['lesson', firstIn('lessons')],
     ['recommendation', firstIn('recommendations')],
-    // A forum that has happened (with a date, a place and a calendar link).
-    ['forum', firstIn('forums', (n, h) => h.includes(`/${n}/event.ics`))],
+    // A forum that has been held (its day shown as "Held on", no calendar link).
+    ['forum', firstIn('forums', (n, h) => h.includes('Held on <time'))],
     // A planned forum (no date yet, no calendar link).
-    ['forum-planned', firstIn('forums', (n, h) => !h.includes(`/${n}/event.ics`))],
+    ['forum-planned', firstIn('forums', (n, h) => !h.includes('Held on <time'))],
     ['page', firstIn('about')],
     ['taxonomy', '/en/cities/'],
     ['term', '/en/cities/toronto/'],
