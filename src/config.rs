@@ -57,6 +57,9 @@ pub struct SectionConfig {
 pub struct Term {
     pub id: String,
     pub label: Localized,
+    /// Its URL segment in each language: the id in the default language (what authors
+    /// write), the label's slug in the others (`/fr/secteurs/universitaire/`).
+    pub slug: Localized,
 }
 
 #[derive(Debug, Clone)]
@@ -490,7 +493,39 @@ impl SiteConfig {
                     );
                 }
                 let label = localized(label, &format!("taxonomies.{name}.terms.{id}"), &mut diags);
-                terms.push(Term { id, label });
+                let slug = Localized(
+                    languages
+                        .iter()
+                        .map(|l| {
+                            let slug = crate::text::slug_of_at_most(label.get(l), 64);
+                            let slug = if *l == default_language || slug.is_empty() {
+                                id.clone()
+                            } else {
+                                slug
+                            };
+                            (l.clone(), slug)
+                        })
+                        .collect(),
+                );
+                // Two terms whose labels make the same slug would share a page.
+                for l in &languages {
+                    if let Some(other) = terms.iter().find(|t: &&Term| t.slug.get(l) == slug.get(l))
+                    {
+                        diags.push(
+                            Diagnostic::error(
+                                CONFIG_FILE,
+                                id_pos,
+                                format!(
+                                    "terms `{}` and `{id}` of `{name}` would have the same address in `{l}`",
+                                    other.id
+                                ),
+                            )
+                            .value(slug.get(l))
+                            .help("give one of them another label in that language"),
+                        );
+                    }
+                }
+                terms.push(Term { id, label, slug });
             }
             let role = tax.role.and_then(|role| {
                 let found = TaxonomyRole::ALL

@@ -145,8 +145,14 @@ impl Site {
         }
     }
 
+    /// The page of a term, at its slug in `lang` (see `config::Term::slug`).
     pub fn term_url(&self, taxonomy: &str, term: &str, lang: &str) -> String {
-        format!("{}{term}/", self.taxonomy_url(taxonomy, lang))
+        let slug = self
+            .config
+            .taxonomy(taxonomy)
+            .and_then(|t| t.term(term))
+            .map_or(term, |t| t.slug.get(lang));
+        format!("{}{slug}/", self.taxonomy_url(taxonomy, lang))
     }
 
     pub fn search_url(&self, lang: &str) -> String {

@@ -35,6 +35,17 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
+/// [`slugify`], cut at a hyphen so that it stays a usable file name and a readable URL
+/// however long the text is.
+pub fn slug_of_at_most(s: &str, max: usize) -> String {
+    let slug = slugify(s);
+    if slug.len() <= max {
+        return slug;
+    }
+    let cut = slug[..max].rfind('-').unwrap_or(max);
+    slug[..cut].to_string()
+}
+
 /// `s` escaped for HTML or XML text and double-quoted attributes (`& < > "`), by
 /// pulldown-cmark's escaper, the one that writes the pages' Markdown.
 pub fn escape_html(s: &str) -> String {
@@ -74,6 +85,14 @@ mod tests {
             "etudes-de-cas-a-montreal"
         );
         assert_eq!(slugify("  « L’intégration »  "), "l-integration");
+        assert_eq!(
+            slug_of_at_most("Organismes d'établissement", 64),
+            "organismes-d-etablissement"
+        );
+        assert_eq!(
+            slug_of_at_most("Organismes d'établissement", 15),
+            "organismes-d"
+        );
     }
 
     #[test]

@@ -94,3 +94,28 @@ fn issue23_a_language_passerelle_cannot_publish_in_is_refused_with_the_list() {
         "{errors:#?}"
     );
 }
+
+/// Term pages have the address of their label in each language (issue 19): the French
+/// page of `sectors/community` is `/fr/secteurs/communautaire/`, its language switch and
+/// hreflang lead to the English term page and back, and the sitemap says the same.
+#[test]
+fn issue19_term_pages_have_localized_addresses() {
+    let site = TestSite::new("good");
+    site.build_ok();
+    let fr = site.public("fr/secteurs/communautaire/index.html");
+    assert!(fr.contains("hreflang=\"en\" href=\"https://example.org/en/sectors/community/\""));
+    assert!(!site.path("public/fr/secteurs/community").exists());
+    let en = site.public("en/sectors/community/index.html");
+    assert!(
+        en.contains("href=\"/fr/secteurs/communautaire/\""),
+        "the switch"
+    );
+    let sitemap = site.public("sitemap.xml");
+    assert!(sitemap.contains("https://example.org/fr/secteurs/communautaire/"));
+    // A card's term links too.
+    let case = site.public("fr/etudes-de-cas/carrefour-alimentaire-montreal-nord/index.html");
+    assert!(
+        case.contains("/fr/secteurs/communautaire/"),
+        "the partner's sector link"
+    );
+}
