@@ -306,10 +306,12 @@ pub fn open_or_create(dir: &Path) -> anyhow::Result<Index> {
             );
         }
         fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let index = Index::create_in_dir(dir, schema())
-            .with_context(|| format!("creating the search index in {}", dir.display()))?;
+        // The mark first: a build killed while creating the index then leaves a folder
+        // known as ours, which the next build drops (below), not one it must refuse.
         fs::write(&version_path, SCHEMA_VERSION)
             .with_context(|| format!("writing {}", version_path.display()))?;
+        let index = Index::create_in_dir(dir, schema())
+            .with_context(|| format!("creating the search index in {}", dir.display()))?;
         register_analyzers(&index);
         return Ok(index);
     }
