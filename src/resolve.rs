@@ -389,18 +389,31 @@ fn check_references(
                                 None => format!("a key is a case study's path under content/ without `.md`, e.g. `{case_section}/NAME`"),
                             }),
                     ),
-                    Some(&id) if pages[id].kind() != Some(Kind::CaseStudy) => diags.push(
-                        Diagnostic::error(
-                            &p.path,
-                            k.pos,
-                            format!(
-                                "`{field}` must name case studies, but this is a {}",
-                                pages[id].kind().map_or("section index", Kind::as_str)
-                            ),
-                        )
-                        .value(&k.value)
-                        .help(format!("name a case study, e.g. `{}`", case_keys.first().copied().unwrap_or("case-studies/NAME"))),
-                    ),
+                    // A recommendation may rest on lessons as well as on case studies.
+                    Some(&id)
+                        if !(pages[id].kind() == Some(Kind::CaseStudy)
+                            || field == "evidence"
+                                && p.kind() == Some(Kind::Recommendation)
+                                && pages[id].kind() == Some(Kind::Lesson)) =>
+                    {
+                        let wanted = if field == "evidence" && p.kind() == Some(Kind::Recommendation) {
+                            "case studies or lessons"
+                        } else {
+                            "case studies"
+                        };
+                        diags.push(
+                            Diagnostic::error(
+                                &p.path,
+                                k.pos,
+                                format!(
+                                    "`{field}` must name {wanted}, but this is a {}",
+                                    pages[id].kind().map_or("section index", Kind::as_str)
+                                ),
+                            )
+                            .value(&k.value)
+                            .help(format!("name a case study, e.g. `{}`", case_keys.first().copied().unwrap_or("case-studies/NAME"))),
+                        );
+                    }
                     Some(_) if key != k.value => diags.push(
                         Diagnostic::error(&p.path, k.pos, format!("`{field}` keys are written without `@/`, `.md` or slashes around them"))
                             .value(&k.value)

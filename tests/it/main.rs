@@ -7,6 +7,7 @@
 mod build;
 mod crawl;
 mod diagnostics;
+mod evidence;
 mod formats;
 mod forums;
 mod fuzzed;
