@@ -342,6 +342,15 @@ fn rebuild(
         .map(|l| l.copies.clone())
         .unwrap_or_default();
     let copies = read_copies(outcome.copies, &previous);
+    // A static file that changed (the same bytes are the very same Arc) reloads the page
+    // too: a style sheet or an image is part of what the reader sees.
+    let static_changed = copies.len() != previous.len()
+        || copies.iter().any(|(dest, (_, _, bytes))| {
+            previous
+                .get(dest)
+                .is_none_or(|(_, _, old)| !Arc::ptr_eq(old, bytes))
+        });
+    let unchanged = unchanged && !static_changed;
     if let Ok(mut l) = shared.live.write() {
         *l = Live {
             files,

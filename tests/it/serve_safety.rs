@@ -385,3 +385,37 @@ fn issue21_serve_keeps_the_path_of_base_url() {
     let (status, _, _) = get(server.port, "/portal/_search?q=food");
     assert_eq!(status, 200);
 }
+
+/// Editing a file of `static/` reloads the page once the file has settled, and the new
+/// bytes are served (a style sheet is part of what the reader sees).
+#[test]
+fn issue18_11_an_edited_static_file_is_served_and_reloads_the_page() {
+    let site = TestSite::new("good");
+    site.write("static/extra.css", "body { color: black }");
+    std::thread::sleep(Duration::from_millis(300));
+    let server = start(&site, "", &[]);
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    events
+        .write_all(b"GET /_passerelle/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        .expect("send");
+    events
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    std::thread::sleep(Duration::from_millis(300));
+    site.write("static/extra.css", "body { color: navy }");
+    let mut reader = BufReader::new(events);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            panic!("the event stream ended without a reload");
+        }
+        if line.starts_with("event: reload") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no reload after the static edit");
+    }
+    let (status, _, body) = get(server.port, "/extra.css");
+    assert_eq!(status, 200);
+    assert_eq!(String::from_utf8_lossy(&body), "body { color: navy }");
+}
