@@ -194,9 +194,8 @@ impl Sources {
                 if !path.starts_with(root) {
                     return None;
                 }
-                let text = std::fs::read_to_string(path).ok()?;
-                // Line numbers count `\n`, `\r\n` and a lone `\r` alike (see load::decode).
-                Some(text.replace("\r\n", "\n").replace('\r', "\n"))
+                // As the loader read it, so the caret falls where the column says.
+                Some(crate::text::source(std::fs::read_to_string(path).ok()?))
             })
             .as_deref()?;
         text.split('\n').nth(d.line - 1)

@@ -373,22 +373,8 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (Pos, u8)> {
         let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
         (LineIndex::new(&prefix).pos(&prefix, valid), bytes[valid])
     })?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
-    // Once, here, so every later stage sees composed text (see text::nfc).
-    let text = match crate::text::nfc(&text) {
-        std::borrow::Cow::Owned(composed) => composed,
-        std::borrow::Cow::Borrowed(_) => text,
-    };
-    // A lone CR (classic Mac line ends) is a line break too, for YAML, Markdown and
-    // editors alike: make it one here so every line count agrees.
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text
-    })
+    // Once, here, so every later stage sees the same text (see text::source).
+    Ok(crate::text::source(text))
 }
 
 /// Every file under `dir` (a folder of the site at `root`), as (absolute source, path

@@ -17,6 +17,26 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// A source file's text as every stage reads it: without a byte-order mark, composed
+/// ([`nfc`]), and with `\n` for every line end (a lone CR, classic Mac line ends, is a
+/// line break too, for YAML, Markdown and editors alike), so every line and column count
+/// agrees — the loader's and the one under a diagnostic's caret.
+pub fn source(text: String) -> String {
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    let text = match nfc(&text) {
+        Cow::Owned(composed) => composed,
+        Cow::Borrowed(_) => text,
+    };
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
 /// A URL-safe slug: transliterated to ASCII (`Straße` → `strasse`, `Łódź` → `lodz`,
 /// `Œuvre` → `oeuvre`), lowercase, runs of anything else turned into one hyphen.
 pub fn slugify(s: &str) -> String {
