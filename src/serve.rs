@@ -615,9 +615,6 @@ async fn search_endpoint(query: &str, shared: &Shared) -> (StatusCode, String) {
             _ => {}
         }
     }
-    if let Err(refused) = crate::search::query::check_query(&request.query) {
-        return error(StatusCode::BAD_REQUEST, &refused.to_string());
-    }
     let (index, config) = match shared.live.read() {
         Ok(l) => (l.index.clone(), l.config.clone()),
         Err(_) => (None, None),
@@ -640,6 +637,10 @@ async fn search_endpoint(query: &str, shared: &Shared) -> (StatusCode, String) {
             Ok(json) => (StatusCode::OK, json + "\n"),
             Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
         },
+        // Too long to search: the client's mistake, said as search() says it.
+        Ok(Err(e)) if e.is::<crate::search::query::QueryRefused>() => {
+            error(StatusCode::BAD_REQUEST, &e.to_string())
+        }
         Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e:#}")),
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the search failed"),
     }

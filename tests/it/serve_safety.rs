@@ -6,12 +6,13 @@
 //! machine): they catch a server that blocks or dies, not one that is slow.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use crate::harness::{BIN, TestSite};
+use crate::serve::free_port;
 
 /// A running `passerelle serve`, its log lines arriving on `log`.
 struct Server {
@@ -25,14 +26,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
 }
 
 /// Starts serve through `sh -c` (so a test can lower its limits first), and waits for it
