@@ -5,7 +5,8 @@
  *   <form role="search" data-search-root="/search/" data-lang="en" action=""
  *         data-t-results="{n} results" data-t-result="1 result"
  *         data-t-none="No results for “{q}”." data-t-loading="Searching…"
- *         data-t-error="Search is unavailable." data-t-en="English" data-t-fr="Français"
+ *         data-t-error="Search is unavailable." data-t-en="English" data-t-fr="French"
+ *         data-t-also="Also in {lang}"
  *         data-t-kind="Type" data-t-lang="Language" data-t-cities="Cities" ...>
  *     <label for="search-q">Search</label>
  *     <input type="search" id="search-q" name="q" autocomplete="off">
@@ -67,6 +68,16 @@
     while (n > 3 && s.endsWith('e')) { s = s.slice(0, -1); n--; }
     return s;
   }
+  // analysis.rs singulars(): the singular forms a plural key may have.
+  function singulars(k, spec) {
+    const out = [];
+    for (const [pl, sg] of spec.plurals || []) {
+      if (!k.endsWith(pl)) continue;
+      const stem = k.slice(0, k.length - pl.length), c = stem + sg;
+      if ([...stem].length >= 2 && c !== k && !out.includes(c)) out.push(c);
+    }
+    return out;
+  }
 
   // ---- Query language: query.rs (segments, clauses) ----
   function segments(q, quotes) {
@@ -89,6 +100,27 @@
         prefix: prefix && !quoted && i === segs.length - 1 && j === ws.length - 1 && [...w].length >= meta.minPrefix,
       }));
     });
+    return out;
+  }
+  // synonyms.rs rewrite(): a run of words that spells an entry becomes {any: [typed, entries…]}.
+  function synonyms(cs, spec) {
+    const sets = spec.synonyms || [], out = [];
+    if (!sets.length) return cs;
+    const spells = (c, k) => c.key !== undefined && (c.key === k || singulars(c.key, spec).includes(k));
+    for (let i = 0; i < cs.length;) {
+      let best = null;
+      sets.forEach((set, s) => {
+        for (const e of set) {
+          if (i + e.length > cs.length || (best && best[0] >= e.length)) continue;
+          if (e.every((k, j) => spells(cs[i + j], k))) best = [e.length, s];
+        }
+      });
+      if (!best) { out.push(cs[i++]); continue; }
+      const [n, s] = best;
+      const typed = n === 1 ? cs[i] : { phrase: cs.slice(i, i + n).map(c => c.key) };
+      out.push({ any: [typed, ...sets[s].map(e => e.length === 1 ? { surface: e[0], key: e[0], prefix: false } : { phrase: e })] });
+      i += n;
+    }
     return out;
   }
 
@@ -117,17 +149,19 @@
     const bin = p => memo(files, p, () => load(meta.base + p).then(gunzip));
     const init = () => memo(files, 'meta.json', () => load('meta.json').then(b => {
       const m = JSON.parse(new TextDecoder().decode(b));
-      if (m.format !== 2) throw new Error('search: unknown format ' + m.format);
+      if (m.format !== 3) throw new Error('search: unknown format ' + m.format);
       return (meta = m);
     }));
-    // facets.bin: every language's facet ids by local doc, { lang: [[facet id…]…] }.
+    // facets.bin: per language, each local doc's page and facet ids, and each page's
+    // local doc: { lang: {pages, docs, facets: [[facet id…]…]} }.
     const facetTable = () => memo(files, 'facets', () => bin('facets.bin').then(b => {
       const r = R(b), out = {}, names = meta.languages;
       names.forEach((lang, l) => {
-        const n = meta.langs[lang].count, pair = new Int32Array(n).fill(-1), facets = [];
-        if (l > 0) for (let k = 0, prev = 0, d; k < n; k++) if ((d = r.v())) pair[k] = (prev += d) - 1;
+        const n = meta.langs[lang].count, pages = new Uint32Array(n), docs = new Int32Array(meta.pages).fill(-1), facets = [];
+        for (let k = 0; k < n; k++) docs[pages[k] = (k ? pages[k - 1] : 0) + r.v()] = k;
+        const pair = l > 0 ? Int32Array.from(pages, p => out[names[0]].docs[p]) : new Int32Array(n).fill(-1);
         for (let k = 0; k < n; k++) facets.push([]);
-        const has = out[names[0]];
+        const has = out[names[0]] && out[names[0]].facets;
         meta.facets.forEach(([tax, t], f) => {
           if (tax === 'lang') { if (t === lang) facets.forEach(a => a.push(f)); return; }
           for (let k = 0; k < n; k++) {
@@ -136,19 +170,19 @@
           }
           r.i += (n + 7) >> 3;
         });
-        out[lang] = facets;
+        out[lang] = { pages, docs, facets };
       });
       return out;
     }));
     // One language's tables (docs.bin, its part of facets.bin) and BM25 constants.
     function language(lang) {
       return memo(langs, lang, () => init().then(() => Promise.all([bin(lang + '/docs.bin'), facetTable()])).then(([b, all]) => {
-        const m = meta.langs[lang], r = R(b), n = r.v(), rank = new Uint32Array(n), facets = all[lang];
+        const m = meta.langs[lang], r = R(b), n = r.v(), rank = new Uint32Array(n), facets = all[lang].facets, pages = all[lang].pages;
         for (let k = 0; k < n; k++) rank[k] = (k ? rank[k - 1] : 0) + r.v();
         const norms = [0, 1, 2].map(f => b.subarray(r.i + f * n, r.i + (f + 1) * n));
         const K1 = F(meta.k1), B = F(meta.b), N = F(meta.docs);
         const cache = m.tokens.map(t => { const avg = F(F(t) / N); return NORM.map(fn => F(K1 * F(F(1 - B) + F(F(B * F(fn)) / avg)))); });
-        return { lang, m, n, rank, norms, facets, cache, w1: F(1 + K1), dict: new Map(), terms: new Map() };
+        return { lang, m, n, rank, norms, facets, pages, cache, w1: F(1 + K1), dict: new Map(), terms: new Map() };
       }));
     }
     // meta.idf: ulps to add where tantivy's logf is not correctly rounded.
@@ -209,47 +243,62 @@
       });
     }
 
-    // Resolution (query.rs Resolver::resolve): clause -> term ids, or null.
+    // query.rs known_key(): the entry of a key, else of its first singular some page uses.
+    async function known(L, k) {
+      const e = await lookup(L, k);
+      if (e) return e;
+      for (const s of singulars(k, L.m)) { const x = await lookup(L, s); if (x) return x; }
+    }
+    // Resolution (query.rs Resolver::resolve): clause -> {terms: [term id…], phrases: [[term id…]…]}, or null.
     async function resolve(L, c) {
       if (c.phrase) {
         const ts = [];
-        for (const k of c.phrase) { const e = await lookup(L, k); if (!e) return null; ts.push(e[1]); }
-        return { phrase: ts };
+        for (const k of c.phrase) { const e = await known(L, k); if (!e) return null; ts.push(e[1]); }
+        return { terms: [], phrases: [ts] };
       }
-      const e = await lookup(L, c.key), seen = new Set(e ? [e[1]] : []), others = [];
+      if (c.any) {
+        const terms = new Set(), phrases = [];
+        for (const m of c.any) {
+          const r = await resolve(L, m);
+          if (!r) continue;
+          r.terms.forEach(t => terms.add(t));
+          for (const p of r.phrases) if (!phrases.some(q => q.join() === p.join())) phrases.push(p);
+        }
+        return terms.size || phrases.length ? { terms: [...terms].sort((a, b) => a - b), phrases } : null;
+      }
+      const e = await known(L, c.key), seen = new Set(e ? [e[1]] : []), others = [];
       if (c.prefix) for (const x of await withPrefix(L, c.surface)) if (!seen.has(x[1])) { seen.add(x[1]); others.push(x); }
       others.sort((a, b) => b[2] - a[2] || a[1] - b[1]);
       const ts = (e ? [e[1]] : []).concat(others.slice(0, meta.maxExpansions - (e ? 1 : 0)).map(x => x[1])).sort((a, b) => a - b);
-      return ts.length ? { terms: ts } : null;
+      return ts.length ? { terms: ts, phrases: [] } : null;
     }
     // Scores of one clause: Map(local doc -> f32), summed in clause order (query.rs clause_query).
     async function score(L, c) {
       const s = new Map(), add = (d, x) => s.set(d, F((s.get(d) || 0) + x));
       const tf = (w, f, d, n) => F(w * F(n / F(n + L.cache[f][L.norms[f][d]])));
-      if (c.terms) {
-        for (const t of c.terms) {
-          const rec = await term(L, t);
-          rec.forEach(({ docs, tfs }, f) => {
-            if (!docs.length) return;
-            const w = F(F(idf(docs.length) * L.w1) * meta.boosts[f]);
-            docs.forEach((d, j) => add(d, tf(w, f, d, tfs[j])));
-          });
-        }
-        return s;
+      for (const t of c.terms) {
+        const rec = await term(L, t);
+        rec.forEach(({ docs, tfs }, f) => {
+          if (!docs.length) return;
+          const w = F(F(idf(docs.length) * L.w1) * meta.boosts[f]);
+          docs.forEach((d, j) => add(d, tf(w, f, d, tfs[j])));
+        });
       }
-      const recs = [];
-      for (const t of c.phrase) recs.push(await term(L, t));
-      const pos = [];
-      for (let k = 0; k < recs.length; k++) pos.push(await positions(L, c.phrase[k], recs[k]));
-      for (let f = 0; f < 3; f++) {
-        if (recs.some(r => !r[f].docs.length)) continue;
-        let sum = 0;
-        for (const r of recs) sum = F(sum + idf(r[f].docs.length));
-        const w = F(F(sum * L.w1) * meta.boosts[f]);
-        for (const d of recs[0][f].docs) {
-          let n = 0;
-          for (const p of pos[0][f].get(d)) if (pos.every((q, k) => q[f].get(d)?.has(p + k))) n++;
-          if (n) add(d, tf(w, f, d, n));
+      for (const phrase of c.phrases) {
+        const recs = [];
+        for (const t of phrase) recs.push(await term(L, t));
+        const pos = [];
+        for (let k = 0; k < recs.length; k++) pos.push(await positions(L, phrase[k], recs[k]));
+        for (let f = 0; f < 3; f++) {
+          if (recs.some(r => !r[f].docs.length)) continue;
+          let sum = 0;
+          for (const r of recs) sum = F(sum + idf(r[f].docs.length));
+          const w = F(F(sum * L.w1) * meta.boosts[f]);
+          for (const d of recs[0][f].docs) {
+            let n = 0;
+            for (const p of pos[0][f].get(d)) if (pos.every((q, k) => q[f].get(d)?.has(p + k))) n++;
+            if (n) add(d, tf(w, f, d, n));
+          }
         }
       }
       return s;
@@ -270,11 +319,11 @@
       const wanted = Object.keys(meta.langs).filter(l => (!req.lang || req.lang === l) && (!groups.lang || groups.lang.includes(l)));
       const fid = new Map(meta.facets.map((f, i) => [f[0] + '/' + f[1], i]));
       const accept = Object.entries(groups).map(([tax, ts]) => new Set(ts.map(t => fid.get(tax + '/' + t))));
-      const matches = [], counts = {};
+      const matches = [];
       for (const lang of wanted) {
         const L = await language(lang), res = [];
         let ok = true;
-        for (const c of clauses(meta, lang, req.query)) { const r = await resolve(L, c); if (!r) { ok = false; break; } res.push(r); }
+        for (const c of synonyms(clauses(meta, lang, req.query), meta.langs[lang])) { const r = await resolve(L, c); if (!r) { ok = false; break; } res.push(r); }
         if (!ok || !res.length) continue;
         let acc;
         for (const r of res) {
@@ -290,20 +339,38 @@
           // query.rs collect(): the kind's weight, one f32 product after the clauses.
           for (const f of fs) if (weights.has(f)) { x = F(x * weights.get(f)); break; }
           if (!accept.every(a => fs.some(f => a.has(f)))) continue;
-          for (const f of fs) { const [tax, t] = meta.facets[f]; (counts[tax] = counts[tax] || {})[t] = (counts[tax][t] || 0) + 1; }
           matches.push([x, L.rank[d], L, d]);
         }
       }
-      matches.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-      const hits = [];
-      for (const [x, , L, d] of matches.slice(0, req.limit)) {
-        const row = JSON.parse(new TextDecoder().decode(await bin(L.lang + '/m' + Math.floor(d / meta.chunk) + '.bin')))[d % meta.chunk];
-        const [k, url, title, summary, date, kind] = row;
-        hits.push({ rank: hits.length + 1, key: k, lang: L.lang, kind, url, title, summary, date, score: x, snippet: summary,
-          marks: highlight(meta, L.lang, summary, req.query) });
+      // group.rs: one result per page, ranked in the reader's language.
+      const found = new Map(), reader = req.reader;
+      for (const m of matches) {
+        const [x, rank, L, d] = m, page = L.pages[d];
+        let g = found.get(page);
+        if (!g) found.set(page, g = { page, score: 0, reader: null, other: null, facets: new Set() });
+        if (L.lang === reader) { g.reader = m; g.score = x; }
+        else if (!g.other || x > g.other[0] || (x === g.other[0] && rank < g.other[1])) g.other = m;
+        L.facets[d].forEach(f => g.facets.add(f));
+      }
+      for (const g of found.values()) if (!g.reader) g.score = reader ? F(g.other[0] * meta.foreignWeight) : g.other[0];
+      const sorted = [...found.values()].sort((a, b) => b.score - a.score || a.page - b.page), counts = {};
+      for (const g of sorted) for (const f of g.facets) { const [tax, t] = meta.facets[f]; (counts[tax] = counts[tax] || {})[t] = (counts[tax][t] || 0) + 1; }
+      const all = sorted.length ? await facetTable() : {}, hits = [];
+      for (const g of sorted.slice(0, req.limit)) {
+        // The reader's version when it passes the language and the filters, else the best match.
+        let lang = g.other && g.other[2].lang, d = g.other && g.other[3];
+        if (g.reader) [lang, d] = [reader, g.reader[3]];
+        else if (all[reader] && all[reader].docs[g.page] >= 0 && (!req.lang || req.lang === reader)) {
+          const r = all[reader].docs[g.page], fs = all[reader].facets[r];
+          if (accept.every(a => fs.some(f => a.has(f)))) [lang, d] = [reader, r];
+        }
+        const row = JSON.parse(new TextDecoder().decode(await bin(lang + '/m' + Math.floor(d / meta.chunk) + '.bin')))[d % meta.chunk];
+        const [k, url, title, summary, date, kind, also] = row;
+        hits.push({ rank: hits.length + 1, key: k, lang, kind, url, title, summary, date, score: g.score, snippet: summary,
+          also: also.map(([l, u]) => ({ lang: l, url: u })), marks: highlight(meta, lang, summary, req.query) });
       }
       for (const h of hits) h.snippet = h.marks.map(([t, m]) => m ? '[' + t + ']' : t).join('');
-      return { query: req.query, total: matches.length, hits, facets: counts };
+      return { query: req.query, total: sorted.length, hits, facets: counts };
     }
     return { search, preload: lang => language(lang), meta: () => init(), files };
   }
@@ -312,7 +379,7 @@
   // of parity): words matching a query word's key, or starting with the prefix typed.
   function highlight(meta, lang, text, q) {
     const spec = meta.langs[lang] || {}, keys = [], pre = [];
-    for (const c of clauses(meta, lang, q)) keys.push(...(c.phrase || [c.key])), c.prefix && pre.push(c.surface);
+    for (const c of synonyms(clauses(meta, lang, q), spec)) for (const m of c.any || [c]) keys.push(...(m.phrase || [m.key])), m.prefix && pre.push(m.surface);
     const out = [];
     let at = 0;
     for (const [s, a, b] of words(text, spec, true)) {
@@ -348,7 +415,7 @@
       if (!q.trim()) { list.replaceChildren(); box.replaceChildren(); status.textContent = ''; return; }
       status.textContent = t('loading', {});
       try {
-        const req = { query: q, filters, limit: 10 }, resp = await core.search(req);
+        const req = { query: q, filters, limit: 10, reader: page }, resp = await core.search(req);
         if (resp.refused) {
           if (mine !== seq) return;
           list.replaceChildren(); box.replaceChildren();
@@ -358,7 +425,7 @@
         const shown = {};
         // Counts of a filtered taxonomy ignore its own filter, so other terms stay selectable.
         for (const tax of new Set(filters.map(f => f[0]))) {
-          shown[tax] = (await core.search({ query: q, filters: filters.filter(f => f[0] !== tax), limit: 0 })).facets[tax] || {};
+          shown[tax] = (await core.search({ query: q, filters: filters.filter(f => f[0] !== tax), limit: 0, reader: page })).facets[tax] || {};
         }
         if (mine !== seq) return;
         render(resp, Object.assign({}, resp.facets, shown));
@@ -376,6 +443,8 @@
         const a = el('a', { href: (d.siteRoot || '') + h.url, textContent: h.title });
         const li = el('li', {}, a);
         if (h.lang !== page) { a.hreflang = a.lang = h.lang; li.append(' ', el('span', { className: 'search-lang', textContent: '(' + t(h.lang, {}) + ')' })); }
+        // The page's other versions: "Also in French".
+        for (const v of h.also) li.append(' ', el('a', { className: 'search-also', href: (d.siteRoot || '') + v.url, hreflang: v.lang, textContent: t('also', { lang: t(v.lang, {}) }) }));
         li.append(el('p', {}, ...h.marks.map(([s, m]) => m ? el('mark', { textContent: s }) : s)));
         return li;
       }));
@@ -397,7 +466,7 @@
   }
 
   if (typeof module !== 'undefined' && module.exports) {
-    module.exports = { open, clauses, words, key, fold, segments, highlight, NORM };
+    module.exports = { open, clauses, words, key, singulars, fold, segments, highlight, NORM };
   } else if (typeof document !== 'undefined') {
     const start = () => document.querySelectorAll('form[data-search-root]').forEach(ui);
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();

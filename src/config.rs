@@ -135,6 +135,9 @@ pub struct SiteConfig {
     pub taxonomies: Vec<TaxonomyConfig>,
     /// Localized slug of the search page (`search` / `recherche`).
     pub search_slug: Localized,
+    /// Sets of words and names that mean the same in every language, for search
+    /// (`[search] synonyms`): acronyms and their expansions.
+    pub synonyms: Vec<Vec<String>>,
     pub extra: serde_json::Value,
 }
 
@@ -229,7 +232,7 @@ impl SiteConfig {
     }
 
     fn from_raw(
-        raw: RawConfig,
+        mut raw: RawConfig,
         text: &str,
         lines: &LineIndex,
     ) -> Result<SiteConfig, Vec<Diagnostic>> {
@@ -574,6 +577,11 @@ impl SiteConfig {
             });
         }
 
+        let synonyms = synonym_sets(
+            raw.search.as_mut().and_then(|s| s.synonyms.take()),
+            &at,
+            &mut diags,
+        );
         let search_slug = match raw.search.and_then(|s| s.slug) {
             Some(s) => localized(s, "search.slug", &mut diags),
             None => Localized(
@@ -622,6 +630,7 @@ impl SiteConfig {
                 sections,
                 taxonomies,
                 search_slug,
+                synonyms,
                 extra,
             };
             let base_url = config.base_url.clone();
@@ -791,6 +800,7 @@ struct RawTaxonomy {
 #[serde(deny_unknown_fields)]
 struct RawSearch {
     slug: Option<Spanned<RawLocalized>>,
+    synonyms: Option<Vec<Spanned<Vec<Spanned<String>>>>>,
 }
 
 #[derive(Deserialize)]
@@ -801,6 +811,56 @@ enum RawLocalized {
 }
 
 /// A TOML table read in the order it was written (sections appear in the menu in that order).
+/// `[search] synonyms`, checked: each set has two entries or more, each with a word,
+/// and no entry is in two sets (a query word could not tell which set it means).
+fn synonym_sets(
+    raw: Option<Vec<Spanned<Vec<Spanned<String>>>>>,
+    at: &dyn Fn(std::ops::Range<usize>) -> Pos,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Vec<String>> {
+    let mut sets = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for set in raw.unwrap_or_default() {
+        let pos = at(set.span());
+        let mut entries = Vec::new();
+        for entry in set.into_inner() {
+            let span = entry.span();
+            let entry = entry.into_inner();
+            let folded = entry.trim().to_lowercase();
+            if !entry.chars().any(char::is_alphanumeric) {
+                diags.push(
+                    Diagnostic::error(CONFIG_FILE, at(span), "a synonym has no word")
+                        .value(&entry)
+                        .help("write a word, a name or an acronym, or remove the entry"),
+                );
+            } else if let Some(line) = seen.get(&folded) {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        at(span),
+                        format!("this synonym is already in the set on line {line}"),
+                    )
+                    .value(&entry)
+                    .help("merge the two sets, or remove one of the entries"),
+                );
+            } else {
+                seen.insert(folded, pos.line);
+                entries.push(entry);
+            }
+        }
+        if entries.len() < 2 {
+            diags.push(
+                Diagnostic::error(CONFIG_FILE, pos, "a synonym set needs two entries or more")
+                    .value(entries.join(", "))
+                    .help("list the words that mean the same, e.g. [\"LIP\", \"Local Immigration Partnership\"]"),
+            );
+        } else {
+            sets.push(entries);
+        }
+    }
+    sets
+}
+
 struct Ordered<V>(Vec<(Spanned<String>, V)>);
 
 impl<V> Default for Ordered<V> {

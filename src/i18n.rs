@@ -34,6 +34,10 @@ pub struct Language {
     pub elisions: &'static [&'static str],
     /// Search folds feminine and plural endings before stemming (see search::analysis).
     pub fold_endings: bool,
+    /// Plural endings and what replaces them, tried in order on a searched word that no
+    /// page contains (a key, lowercase and ASCII-folded): the first form some page
+    /// contains is searched instead, so `refugees` finds a page that says `refugee`.
+    pub plurals: &'static [(&'static str, &'static str)],
     /// French typography: no-break spaces before `; : ! ?` and inside « » (when site.toml
     /// keeps `french_typography` on).
     pub french_spacing: bool,
@@ -113,6 +117,7 @@ pub const LANGUAGES: &[Language] = &[
         stemmer: Stemmer::English,
         elisions: &[],
         fold_endings: false,
+        plurals: &[("ies", "y"), ("s", ""), ("es", "")],
         french_spacing: false,
         quotes: ("“", "”"),
         zones: &[
@@ -164,6 +169,7 @@ pub const LANGUAGES: &[Language] = &[
             "l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
         ],
         fold_endings: true,
+        plurals: &[("aux", "al")],
         french_spacing: true,
         quotes: ("«", "»"),
         zones: &[
@@ -213,6 +219,7 @@ pub const LANGUAGES: &[Language] = &[
         stemmer: Stemmer::Spanish,
         elisions: &[],
         fold_endings: false,
+        plurals: &[("es", ""), ("s", "")],
         french_spacing: false,
         quotes: ("«", "»"),
         zones: &[],
@@ -249,6 +256,7 @@ pub const LANGUAGES: &[Language] = &[
         stemmer: Stemmer::German,
         elisions: &[],
         fold_endings: false,
+        plurals: &[("en", ""), ("n", ""), ("e", ""), ("s", "")],
         french_spacing: false,
         quotes: ("„", "“"),
         zones: &[],
@@ -285,6 +293,7 @@ pub const LANGUAGES: &[Language] = &[
         stemmer: Stemmer::Italian,
         elisions: &[],
         fold_endings: false,
+        plurals: &[("i", "o"), ("e", "a"), ("i", "e")],
         french_spacing: false,
         quotes: ("«", "»"),
         zones: &[],
@@ -321,6 +330,7 @@ pub const LANGUAGES: &[Language] = &[
         stemmer: Stemmer::Portuguese,
         elisions: &[],
         fold_endings: false,
+        plurals: &[("oes", "ao"), ("ns", "m"), ("s", "")],
         french_spacing: false,
         quotes: ("«", "»"),
         zones: &[],

@@ -427,7 +427,8 @@ impl Project {
             None => {
                 self.progress.stage("search index", 0);
                 let docs = index_docs(&site, &bodies);
-                let index = search::SearchIndex::sync(&index_dir(root), &docs)?;
+                let index = search::SearchIndex::sync(&index_dir(root), &docs)?
+                    .with_synonyms(&site.config.synonyms)?;
                 drop(docs);
                 if !self.caches.keeps() {
                     // The plain text was for the index only.

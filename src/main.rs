@@ -77,6 +77,10 @@ struct SearchArgs {
     /// Search pages in one of the site's languages (`en`, `fr`…), or in all of them
     #[arg(long, value_name = "LANG|all", default_value = "all")]
     lang: String,
+    /// The reader's language: each page is one result, shown and ranked in it when it can
+    /// be, as the search page of that language does [default: the site's default language]
+    #[arg(long, value_name = "LANG")]
+    reader: Option<String>,
     /// Keep only pages with this term, e.g. `cities=toronto` or `kind=lesson`; repeat it:
     /// several terms of one taxonomy match any of them, different taxonomies all apply
     #[arg(long, value_name = "TAXONOMY=TERM")]
@@ -364,7 +368,15 @@ fn run_search(args: &SearchArgs) -> ExitCode {
             }
         }
     }
-    if let Ok(config) = passerelle::config::SiteConfig::load(&args.root) {
+    let config = passerelle::config::SiteConfig::load(&args.root).ok();
+    if let Some(config) = &config {
+        if let Some(reader) = args.reader.as_ref().filter(|r| !config.has_language(r)) {
+            eprintln!(
+                "error: `{reader}` is not a language of this site: use {}",
+                config.languages.join(", ")
+            );
+            return ExitCode::from(2);
+        }
         if args.lang != "all" && !config.has_language(&args.lang) {
             eprintln!(
                 "error: `{}` is not a language of this site: use {} or all",
@@ -374,13 +386,16 @@ fn run_search(args: &SearchArgs) -> ExitCode {
             return ExitCode::from(2);
         }
         for (tax, term) in &filters {
-            if let Err(message) = passerelle::search::check_filter(&config, tax, term) {
+            if let Err(message) = passerelle::search::check_filter(config, tax, term) {
                 eprintln!("error: {message}");
                 return ExitCode::from(2);
             }
         }
     }
-    let index = match passerelle::search::SearchIndex::open(&passerelle::index_dir(&args.root)) {
+    let synonyms = config.as_ref().map_or(&[][..], |c| c.synonyms.as_slice());
+    let index = match passerelle::search::SearchIndex::open(&passerelle::index_dir(&args.root))
+        .and_then(|i| i.with_synonyms(synonyms))
+    {
         Ok(i) => i,
         Err(e) => {
             eprintln!("error: no search index for this site ({e:#}); run `passerelle build` first");
@@ -392,6 +407,10 @@ fn run_search(args: &SearchArgs) -> ExitCode {
         lang: (args.lang != "all").then(|| args.lang.clone()),
         filters,
         limit: args.limit,
+        reader: args
+            .reader
+            .clone()
+            .or_else(|| config.as_ref().map(|c| c.default_language.clone())),
     };
     let response = match index.search(&request) {
         Ok(r) => r,

@@ -604,6 +604,7 @@ async fn search_endpoint(query: &str, shared: &Shared) -> (StatusCode, String) {
             "q" => request.query = value,
             "lang" if value == "all" || value.is_empty() => request.lang = None,
             "lang" => request.lang = Some(value),
+            "reader" if !value.is_empty() => request.reader = Some(value),
             "limit" => match value.parse() {
                 Ok(n) => request.limit = n,
                 Err(_) => return error(StatusCode::BAD_REQUEST, "limit must be a number"),
@@ -620,6 +621,16 @@ async fn search_endpoint(query: &str, shared: &Shared) -> (StatusCode, String) {
         Err(_) => (None, None),
     };
     if let Some(config) = config {
+        // The reader's language: the site's default unless the request names one.
+        if let Some(reader) = request.reader.as_ref().filter(|r| !config.has_language(r)) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!("`{reader}` is not a language of this site"),
+            );
+        }
+        request
+            .reader
+            .get_or_insert_with(|| config.default_language.clone());
         for (t, term) in &request.filters {
             if let Err(message) = crate::search::check_filter(&config, t, term) {
                 return error(StatusCode::BAD_REQUEST, &message.to_string());

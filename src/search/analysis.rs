@@ -79,6 +79,27 @@ pub fn folds_endings(lang: &str) -> bool {
     spec(lang).fold_endings
 }
 
+/// The singular forms a plural `key` may have in `lang`, in the order the language's
+/// rules give (see `i18n::Language::plurals`); each keeps at least two characters before
+/// its new ending. `assets/search.js` (`singulars`) applies the same rules.
+pub fn singulars(lang: &str, key: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (plural, singular) in spec(lang).plurals {
+        if let Some(stem) = key.strip_suffix(plural) {
+            let candidate = format!("{stem}{singular}");
+            if stem.chars().count() >= 2 && candidate != key && !out.contains(&candidate) {
+                out.push(candidate);
+            }
+        }
+    }
+    out
+}
+
+/// The plural rules of `lang`, for the static search.
+pub fn plurals(lang: &str) -> &'static [(&'static str, &'static str)] {
+    spec(lang).plurals
+}
+
 /// Name of the full analyzer (key then stem) of a language's content fields.
 pub fn analyzer_name(lang: &str) -> String {
     format!("pl_{lang}")

@@ -12,7 +12,8 @@
 //!                      document frequency summed over the three fields)
 //! GEN/LANG/tN.bin      postings shards: per term, per field: doc ids and term freqs
 //! GEN/LANG/pN.bin      positions shards, fetched for phrase queries only
-//! GEN/LANG/mN.bin      document metadata (key, url, title, summary, date, kind),
+//! GEN/LANG/mN.bin      document metadata (key, url, title, summary, date, kind, the
+//!                      page's other versions as [lang, url]),
 //!                      CHUNK_DOCS documents per file
 //! ```
 //!
@@ -25,11 +26,12 @@
 //! Binary layout (`varint` = unsigned LEB128):
 //! - `docs.bin`: `n`; `n` rank deltas (ranks ascending; local doc id = position);
 //!   `3n` fieldnorm id bytes, field-major (title, summary, body).
-//! - `facets.bin`: for each language of `meta.languages` (those with pages, in `LANGS` order) (`n` = `meta.langs.L.count`):
-//!   languages after the first start with `n` varints pairing each document with the
-//!   document of the same key in the first language: 0 for none, else the difference
-//!   of that document's local id + 1 with the previous paired one's (both tables are in
-//!   key order, so the differences are mostly 1). Then, for each facet of `meta.facets`
+//! - `facets.bin`: for each language of `meta.languages` (those with pages, in `LANGS`
+//!   order) (`n` = `meta.langs.L.count`): `n` varints, the page of each document (the
+//!   number of its key among the `meta.pages` keys of the site, ascending; a page and
+//!   its translations share it), the first absolute, then differences (mostly 1). A
+//!   document of a later language is *paired* with the first language's document of the
+//!   same page, if any. Then, for each facet of `meta.facets`
 //!   except `lang` ones, a bitmap of `ceil(n/8)` bytes (bit `i % 8` of byte `i / 8`:
 //!   document `i` has the facet), XOR the paired document's bit for languages after
 //!   the first: a translation has its source's terms, so its bits are mostly 0 and a
@@ -60,12 +62,14 @@ use serde_json::json;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Index, TERMINATED, TantivyDocument, Term};
 
-use super::analysis::{LANGS, elisions, folds_endings, stem_analyzer_name, tokens};
+use super::analysis::{LANGS, elisions, folds_endings, plurals, stem_analyzer_name, tokens};
+use super::group::FOREIGN_WEIGHT;
 use super::index::{BOOSTS, KIND_WEIGHTS, Snapshot, TEXT_FIELDS, fnv1a};
 use super::query::{MAX_EXPANSIONS, MAX_QUERY_BYTES, MAX_QUERY_WORDS, MIN_PREFIX_CHARS, QUOTES};
+use super::synonyms::Synonyms;
 
 /// Version of the layout above; `search.js` refuses another.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// Documents per metadata file: showing 10 results fetches about 10 small files.
 pub const CHUNK_DOCS: usize = 4;
 const DICT_SHARD_BYTES: usize = 4 * 1024;
@@ -109,11 +113,25 @@ fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
     Ok(encoder.finish()?)
 }
 
+/// A document's row of `mN.bin`: key, url, title, summary, date, kind, and the page's
+/// other versions as (lang, url) in `LANGS` order.
+type MetaRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Vec<(String, String)>,
+);
+
 struct ExportDoc {
     rank: u32,
+    /// The page's number, shared with its translations (`Snapshot::page`).
+    page: u32,
     l: usize,
     address: DocAddress,
-    meta: (String, String, String, String, String, String),
+    meta: MetaRow,
     norms: [u8; 3],
     facets: Vec<(String, String)>,
 }
@@ -172,6 +190,7 @@ fn read_docs(snapshot: &Snapshot) -> anyhow::Result<Vec<ExportDoc>> {
             let address = DocAddress::new(s as u32, doc);
             docs.push(ExportDoc {
                 rank: snapshot.rank(address),
+                page: snapshot.page(address).0,
                 l,
                 address,
                 meta: (
@@ -181,6 +200,7 @@ fn read_docs(snapshot: &Snapshot) -> anyhow::Result<Vec<ExportDoc>> {
                     text(&stored, f.summary),
                     text(&stored, f.date),
                     text(&stored, f.kind),
+                    Vec::new(),
                 ),
                 norms,
                 facets,
@@ -188,6 +208,25 @@ fn read_docs(snapshot: &Snapshot) -> anyhow::Result<Vec<ExportDoc>> {
         }
     }
     docs.sort_by_key(|d| d.rank);
+    // Ranks are in (key, lang) order: a page's versions are neighbours.
+    let mut start = 0;
+    while start < docs.len() {
+        let page = docs[start].page;
+        let end = start + docs[start..].iter().take_while(|d| d.page == page).count();
+        let mut versions: Vec<(usize, String, String)> = docs[start..end]
+            .iter()
+            .map(|d| (d.l, LANGS[d.l].to_string(), d.meta.1.clone()))
+            .collect();
+        versions.sort();
+        for d in &mut docs[start..end] {
+            d.meta.6 = versions
+                .iter()
+                .filter(|(l, _, _)| *l != d.l)
+                .map(|(_, lang, url)| (lang.clone(), url.clone()))
+                .collect();
+        }
+        start = end;
+    }
     Ok(docs)
 }
 
@@ -239,6 +278,7 @@ fn shard(items: Vec<Vec<u8>>, target: usize) -> (Vec<Vec<u8>>, Vec<usize>) {
 fn export_lang(
     index: &Index,
     snapshot: &Snapshot,
+    synonyms: &Synonyms,
     l: usize,
     docs: &[&ExportDoc],
 ) -> anyhow::Result<LangData> {
@@ -427,6 +467,8 @@ fn export_lang(
         // How the browser cuts and folds this language's words (analysis.rs).
         "elisions": elisions(lang),
         "endings": folds_endings(lang),
+        "plurals": plurals(lang),
+        "synonyms": synonyms.sets(l),
         "tokens": tokens,
         "terms": terms.len(),
         "dict": dict_firsts,
@@ -443,34 +485,24 @@ fn facet_table(
     facet_ids: &BTreeMap<(String, String), u64>,
 ) -> Vec<u8> {
     let mut out = Vec::new();
-    let first: HashMap<&str, usize> = by_lang
+    let first: HashMap<u32, &ExportDoc> = by_lang
         .first()
-        .map(|docs| {
-            docs.iter()
-                .enumerate()
-                .map(|(i, d)| (d.meta.0.as_str(), i))
-                .collect()
-        })
+        .map(|docs| docs.iter().map(|d| (d.page, *d)).collect())
         .unwrap_or_default();
     for (l, docs) in by_lang.iter().enumerate() {
+        // Pages ascend with local ids: deltas, mostly 1.
+        let mut previous = 0u32;
+        for (i, d) in docs.iter().enumerate() {
+            varint(
+                &mut out,
+                u64::from(if i == 0 { d.page } else { d.page - previous }),
+            );
+            previous = d.page;
+        }
         let paired: Vec<Option<&ExportDoc>> = if l == 0 {
             vec![None; docs.len()]
         } else {
-            let mut previous = 0usize;
-            docs.iter()
-                .map(|d| match first.get(d.meta.0.as_str()) {
-                    Some(&j) => {
-                        // Key order in both tables: j + 1 > previous.
-                        varint(&mut out, (j + 1 - previous) as u64);
-                        previous = j + 1;
-                        Some(by_lang[0][j])
-                    }
-                    None => {
-                        varint(&mut out, 0);
-                        None
-                    }
-                })
-                .collect()
+            docs.iter().map(|d| first.get(&d.page).copied()).collect()
         };
         // One bitmap per facet (random facets compress better this way than as
         // per-document lists); `lang` facets are implied by the table.
@@ -489,7 +521,11 @@ fn facet_table(
 }
 
 /// Writes the static form (see the module docs).
-pub fn export(index: &Index, snapshot: &Snapshot) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
+pub fn export(
+    index: &Index,
+    snapshot: &Snapshot,
+    synonyms: &Synonyms,
+) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     let docs = read_docs(snapshot)?;
     let facets: BTreeSet<(String, String)> =
         docs.iter().flat_map(|d| d.facets.iter().cloned()).collect();
@@ -513,7 +549,7 @@ pub fn export(index: &Index, snapshot: &Snapshot) -> anyhow::Result<Vec<(PathBuf
     let mut langs = serde_json::Map::new();
     for (l, docs) in &present {
         let lang = LANGS[*l];
-        let data = export_lang(index, snapshot, *l, docs)?;
+        let data = export_lang(index, snapshot, synonyms, *l, docs)?;
         // Compressed language by language: only one language's raw shards in memory.
         let compressed: Vec<(String, Vec<u8>)> = data
             .files
@@ -542,6 +578,8 @@ pub fn export(index: &Index, snapshot: &Snapshot) -> anyhow::Result<Vec<(PathBuf
         "format": FORMAT,
         "base": format!("{generation}/"),
         "docs": n,
+        "pages": snapshot.keys.len(),
+        "foreignWeight": FOREIGN_WEIGHT,
         "k1": K1,
         "b": B,
         "fields": TEXT_FIELDS,

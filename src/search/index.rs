@@ -468,6 +468,12 @@ pub struct Snapshot {
     pub ranks: Vec<Vec<u32>>,
     /// `LANG:KEY` -> address.
     pub by_id: HashMap<String, DocAddress>,
+    /// Per segment, per doc id: the page (index of its key in [`Snapshot::keys`]) and the
+    /// language (index in `LANGS`) of the doc; a page and its translations share the
+    /// page. `u32::MAX` for deleted docs.
+    pub pages: Vec<Vec<(u32, u8)>>,
+    /// Keys of the live documents, ascending, deduplicated: a page's number.
+    pub keys: Vec<String>,
 }
 
 impl Snapshot {
@@ -479,6 +485,7 @@ impl Snapshot {
         let mut orders: BTreeMap<String, DocAddress> = BTreeMap::new();
         let mut by_id = HashMap::new();
         let mut ranks = Vec::new();
+        let mut pages = Vec::new();
         for (s, segment) in searcher.segment_readers().iter().enumerate() {
             let readers: Vec<(Field, FieldNormReader)> = fields
                 .text
@@ -512,9 +519,18 @@ impl Snapshot {
                 }
             }
             ranks.push(vec![u32::MAX; segment.max_doc() as usize]);
+            pages.push(vec![(u32::MAX, 0); segment.max_doc() as usize]);
         }
-        for (rank, address) in orders.values().enumerate() {
-            ranks[address.segment_ord as usize][address.doc_id as usize] = rank as u32;
+        let mut keys: Vec<String> = Vec::new();
+        for (rank, (order, address)) in orders.iter().enumerate() {
+            let (key, lang) = order.split_once('\u{0}').unwrap_or((order, ""));
+            if keys.last().is_none_or(|last| last != key) {
+                keys.push(key.to_string());
+            }
+            let (s, d) = (address.segment_ord as usize, address.doc_id as usize);
+            ranks[s][d] = rank as u32;
+            let l = lang_index(lang).unwrap_or(0) as u8;
+            pages[s][d] = ((keys.len() - 1) as u32, l);
         }
         Ok(Snapshot {
             searcher,
@@ -523,6 +539,8 @@ impl Snapshot {
             total_tokens,
             ranks,
             by_id,
+            pages,
+            keys,
         })
     }
 
@@ -543,6 +561,11 @@ impl Snapshot {
             }
         }
         Ok(total)
+    }
+
+    /// The page (key number) and language (index in `LANGS`) of a document.
+    pub fn page(&self, address: DocAddress) -> (u32, u8) {
+        self.pages[address.segment_ord as usize][address.doc_id as usize]
     }
 
     /// Rank of a document in (key, lang) order.

@@ -19,8 +19,10 @@
 
 pub mod analysis;
 pub mod export;
+pub mod group;
 pub mod index;
 pub mod query;
+pub mod synonyms;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -62,6 +64,10 @@ pub struct SearchRequest {
     pub filters: Vec<(String, String)>,
     /// Number of hits returned (the total and the facet counts cover every match).
     pub limit: usize,
+    /// The reader's language: each page is shown, and ranked, in it when it can be (see
+    /// [`group`]). `None`: no language is preferred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reader: Option<String>,
 }
 
 /// The answer to a [`SearchRequest`]; its JSON is the contract of `passerelle search
@@ -108,12 +114,23 @@ pub struct Hit {
     /// Plain text, matched words in `[brackets]`.
     pub snippet: String,
     pub score: f32,
+    /// The page's other versions, in `LANGS` order.
+    #[serde(default)]
+    pub also: Vec<Version>,
+}
+
+/// Another language's version of a result's page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Version {
+    pub lang: String,
+    pub url: String,
 }
 
 /// The site's search index (see the module docs).
 pub struct SearchIndex {
     index: tantivy::Index,
     snapshot: index::Snapshot,
+    synonyms: synonyms::Synonyms,
 }
 
 impl SearchIndex {
@@ -127,7 +144,11 @@ impl SearchIndex {
             let index = index::open_or_create(dir)?;
             index::sync_docs(&index, docs)?;
             let snapshot = index::Snapshot::new(&index)?;
-            Ok(SearchIndex { index, snapshot })
+            Ok(SearchIndex {
+                index,
+                snapshot,
+                synonyms: synonyms::Synonyms::default(),
+            })
         };
         match once() {
             Ok(index) => Ok(index),
@@ -145,7 +166,17 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
         let index = index::open_existing(dir)?;
         let snapshot = index::Snapshot::new(&index)?;
-        Ok(SearchIndex { index, snapshot })
+        Ok(SearchIndex {
+            index,
+            snapshot,
+            synonyms: synonyms::Synonyms::default(),
+        })
+    }
+
+    /// The index answering with the synonym sets of site.toml (`[search] synonyms`).
+    pub fn with_synonyms(mut self, sets: &[Vec<String>]) -> anyhow::Result<SearchIndex> {
+        self.synonyms = synonyms::Synonyms::new(&self.index, sets)?;
+        Ok(self)
     }
 
     /// Number of live documents.
@@ -155,7 +186,7 @@ impl SearchIndex {
 
     /// Answers a request (see [`query`] for the query language).
     pub fn search(&self, req: &SearchRequest) -> anyhow::Result<SearchResponse> {
-        query::search(&self.index, &self.snapshot, req)
+        query::search(&self.index, &self.snapshot, &self.synonyms, req)
     }
 
     /// Pages related to `key` in `lang` (a MoreLikeThis equivalent over the page's
@@ -174,7 +205,7 @@ impl SearchIndex {
     /// The static search form: (path relative to `public/search/`, bytes).
     /// Deterministic for the same docs.
     pub fn export_static(&self) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
-        export::export(&self.index, &self.snapshot)
+        export::export(&self.index, &self.snapshot, &self.synonyms)
     }
 }
 

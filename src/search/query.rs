@@ -36,6 +36,7 @@
 //! (key, lang) rank. An empty query (no clause) matches nothing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use anyhow::Context;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -46,9 +47,12 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocId, Index, Score, SegmentReader, TantivyDocument, Term};
 
 use super::analysis::{
-    LANGS, analyzer_name, stem_analyzer_name, surface_analyzer_name, surface_to_key, tokens,
+    LANGS, analyzer_name, singulars, stem_analyzer_name, surface_analyzer_name, surface_to_key,
+    tokens,
 };
+use super::group;
 use super::index::{BOOSTS, Snapshot, lang_index};
+use super::synonyms::{Synonyms, rewrite};
 use super::{Hit, SearchRequest, SearchResponse};
 
 /// Characters that open or close a phrase.
@@ -109,6 +113,9 @@ pub enum Clause {
         prefix: bool,
     },
     Phrase(Vec<String>),
+    /// A run of words that spells a synonym entry: any of its members matches (see
+    /// [`super::synonyms`]). Members are words and phrases.
+    Synonyms(Vec<Clause>),
 }
 
 /// Splits a query into (text, quoted) segments, and tells whether its last word is a
@@ -172,13 +179,20 @@ pub fn clauses(index: &Index, lang: &str, query: &str) -> anyhow::Result<Vec<Cla
     Ok(out)
 }
 
-/// A clause resolved to index terms.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolved {
-    /// Terms of a word, ascending.
-    Terms(Vec<String>),
-    /// Terms of a phrase, in order.
-    Phrase(Vec<String>),
+/// A clause resolved to index terms: a document matches when it has one of the terms or
+/// one of the phrases. A word has terms only, a phrase one phrase, synonyms both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Resolved {
+    /// Ascending, deduplicated.
+    pub terms: Vec<String>,
+    /// Each the terms of a phrase, in order; no two equal.
+    pub phrases: Vec<Vec<String>>,
+}
+
+impl Resolved {
+    fn is_empty(&self) -> bool {
+        self.terms.is_empty() && self.phrases.is_empty()
+    }
 }
 
 struct Resolver<'a> {
@@ -191,6 +205,20 @@ impl Resolver<'_> {
     fn has_key(&self, key: &str) -> anyhow::Result<bool> {
         let term = Term::from_field_text(self.snapshot.fields.keys[self.l], key);
         Ok(self.snapshot.doc_freq(&term)? > 0)
+    }
+
+    /// `key` if some page contains it, else its first singular form some page contains
+    /// (a plural no page uses finds the singular), else `None`.
+    fn known_key(&self, key: &str) -> anyhow::Result<Option<String>> {
+        if self.has_key(key)? {
+            return Ok(Some(key.to_string()));
+        }
+        for singular in singulars(LANGS[self.l], key) {
+            if self.has_key(&singular)? {
+                return Ok(Some(singular));
+            }
+        }
+        Ok(None)
     }
 
     fn stem(&mut self, key: &str) -> String {
@@ -248,11 +276,7 @@ impl Resolver<'_> {
                 key,
                 prefix,
             } => {
-                let exact = if self.has_key(key)? {
-                    Some(self.stem(key))
-                } else {
-                    None
-                };
+                let exact = self.known_key(key)?.map(|k| self.stem(&k));
                 let mut others: Vec<(u64, String)> = Vec::new();
                 if *prefix {
                     let mut seen: HashSet<String> = exact.iter().cloned().collect();
@@ -270,17 +294,40 @@ impl Resolver<'_> {
                     .chain(others.into_iter().take(room).map(|(_, t)| t))
                     .collect();
                 terms.sort();
-                Ok((!terms.is_empty()).then_some(Resolved::Terms(terms)))
+                Ok((!terms.is_empty()).then_some(Resolved {
+                    terms,
+                    phrases: Vec::new(),
+                }))
             }
             Clause::Phrase(keys) => {
                 let mut terms = Vec::new();
                 for key in keys {
-                    if !self.has_key(key)? {
+                    let Some(known) = self.known_key(key)? else {
                         return Ok(None);
-                    }
-                    terms.push(self.stem(key));
+                    };
+                    terms.push(self.stem(&known));
                 }
-                Ok(Some(Resolved::Phrase(terms)))
+                Ok(Some(Resolved {
+                    terms: Vec::new(),
+                    phrases: vec![terms],
+                }))
+            }
+            Clause::Synonyms(members) => {
+                let mut any = Resolved::default();
+                for member in members {
+                    let Some(r) = self.resolve(member)? else {
+                        continue;
+                    };
+                    any.terms.extend(r.terms);
+                    for phrase in r.phrases {
+                        if !any.phrases.contains(&phrase) {
+                            any.phrases.push(phrase);
+                        }
+                    }
+                }
+                any.terms.sort();
+                any.terms.dedup();
+                Ok((!any.is_empty()).then_some(any))
             }
         }
     }
@@ -290,6 +337,7 @@ impl Resolver<'_> {
 pub fn resolve(
     index: &Index,
     snapshot: &Snapshot,
+    synonyms: &Synonyms,
     lang: &str,
     query: &str,
 ) -> anyhow::Result<Option<Vec<Resolved>>> {
@@ -303,7 +351,7 @@ pub fn resolve(
             .context("stemmer not registered")?,
     };
     let mut out = Vec::new();
-    for clause in clauses(index, lang, query)? {
+    for clause in rewrite(lang, synonyms.sets(l), clauses(index, lang, query)?) {
         match resolver.resolve(&clause)? {
             Some(r) => out.push(r),
             None => return Ok(None),
@@ -318,28 +366,24 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 
 fn clause_query(fields: [Field; 3], clause: &Resolved) -> Box<dyn Query> {
     let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    match clause {
-        Resolved::Terms(terms) => {
-            for term in terms {
-                for (field, boost) in fields.iter().zip(BOOSTS) {
-                    let q = TermQuery::new(
-                        Term::from_field_text(*field, term),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    should.push((Occur::Should, boosted(Box::new(q), boost)));
-                }
-            }
+    for term in &clause.terms {
+        for (field, boost) in fields.iter().zip(BOOSTS) {
+            let q = TermQuery::new(
+                Term::from_field_text(*field, term),
+                IndexRecordOption::WithFreqs,
+            );
+            should.push((Occur::Should, boosted(Box::new(q), boost)));
         }
-        Resolved::Phrase(terms) => {
-            for (field, boost) in fields.iter().zip(BOOSTS) {
-                let q = PhraseQuery::new(
-                    terms
-                        .iter()
-                        .map(|t| Term::from_field_text(*field, t))
-                        .collect(),
-                );
-                should.push((Occur::Should, boosted(Box::new(q), boost)));
-            }
+    }
+    for terms in &clause.phrases {
+        for (field, boost) in fields.iter().zip(BOOSTS) {
+            let q = PhraseQuery::new(
+                terms
+                    .iter()
+                    .map(|t| Term::from_field_text(*field, t))
+                    .collect(),
+            );
+            should.push((Occur::Should, boosted(Box::new(q), boost)));
         }
     }
     Box::new(BooleanQuery::new(should))
@@ -385,7 +429,8 @@ struct SegmentMatches {
     /// Per filtered taxonomy, the accepted facet ords of this segment.
     filters: Vec<HashSet<u64>>,
     hits: Vec<(Score, DocAddress)>,
-    counts: HashMap<u64, usize>,
+    /// When counting, the facet ords of each hit, in `hits` order.
+    hit_facets: Vec<Vec<u64>>,
 }
 
 impl SegmentMatches {
@@ -405,8 +450,8 @@ impl SegmentMatches {
 
 struct Matches {
     hits: Vec<(Score, DocAddress)>,
-    /// Facet path -> count.
-    counts: BTreeMap<(String, String), usize>,
+    /// When counting, the facets (taxonomy, term) of each hit, in `hits` order.
+    facets: Vec<Vec<Arc<(String, String)>>>,
 }
 
 impl Collector for MatchCollector {
@@ -443,7 +488,7 @@ impl Collector for MatchCollector {
             weights,
             filters,
             hits: Vec::new(),
-            counts: HashMap::new(),
+            hit_facets: Vec::new(),
         }))
     }
 
@@ -454,13 +499,11 @@ impl Collector for MatchCollector {
     fn merge_fruits(&self, fruits: Vec<Matches>) -> tantivy::Result<Matches> {
         let mut all = Matches {
             hits: Vec::new(),
-            counts: BTreeMap::new(),
+            facets: Vec::new(),
         };
         for fruit in fruits {
             all.hits.extend(fruit.hits);
-            for (k, v) in fruit.counts {
-                *all.counts.entry(k).or_insert(0) += v;
-            }
+            all.facets.extend(fruit.facets);
         }
         Ok(all)
     }
@@ -487,31 +530,42 @@ impl SegmentCollector for SegmentMatchesHarvest {
             return;
         }
         if m.count {
-            for ord in ords {
-                *m.counts.entry(ord).or_insert(0) += 1;
-            }
+            m.hit_facets.push(ords);
         }
         m.hits.push((score, DocAddress::new(m.segment, doc)));
     }
 
     fn harvest(self) -> Matches {
         let m = self.0;
-        let mut counts = BTreeMap::new();
-        let mut facet = Facet::root();
-        for (ord, n) in m.counts {
-            if m.facets.facet_from_ord(ord, &mut facet).is_ok() {
-                let path = facet.to_path();
-                if let [taxonomy, term] = path.as_slice() {
-                    *counts
-                        .entry(((*taxonomy).to_string(), (*term).to_string()))
-                        .or_insert(0) += n;
-                }
-            }
-        }
+        let mut names: HashMap<u64, Option<Arc<(String, String)>>> = HashMap::new();
+        let facets = m
+            .hit_facets
+            .iter()
+            .map(|ords| {
+                ords.iter()
+                    .filter_map(|ord| {
+                        names
+                            .entry(*ord)
+                            .or_insert_with(|| facet_name(&m.facets, *ord).map(Arc::new))
+                            .clone()
+                    })
+                    .collect()
+            })
+            .collect();
         Matches {
             hits: m.hits,
-            counts,
+            facets,
         }
+    }
+}
+
+/// The (taxonomy, term) of a facet ord of a segment.
+fn facet_name(reader: &tantivy::fastfield::FacetReader, ord: u64) -> Option<(String, String)> {
+    let mut facet = Facet::root();
+    reader.facet_from_ord(ord, &mut facet).ok()?;
+    match facet.to_path().as_slice() {
+        [taxonomy, term] => Some(((*taxonomy).to_string(), (*term).to_string())),
+        _ => None,
     }
 }
 
@@ -606,6 +660,7 @@ fn hit(
         summary,
         snippet,
         score,
+        also: Vec::new(),
     })
 }
 
@@ -613,6 +668,7 @@ fn hit(
 pub fn search(
     index: &Index,
     snapshot: &Snapshot,
+    synonyms: &Synonyms,
     req: &SearchRequest,
 ) -> anyhow::Result<SearchResponse> {
     check_query(&req.query)?;
@@ -632,7 +688,7 @@ pub fn search(
     let mut snippets: HashMap<String, Vec<SnippetGenerator>> = HashMap::new();
     for lang in request_langs(req) {
         let l = lang_index(lang).context("language")?;
-        let Some(resolved) = resolve(index, snapshot, lang, &req.query)? else {
+        let Some(resolved) = resolve(index, snapshot, synonyms, lang, &req.query)? else {
             continue;
         };
         let Some(query) = language_query(snapshot.fields.text[l], &resolved) else {
@@ -665,18 +721,18 @@ pub fn search(
         filters: filter_groups(&req.filters),
         count: true,
     };
-    let mut matches = snapshot
+    let matches = snapshot
         .searcher
         .search_with_statistics_provider(&*query, &collector, snapshot)?;
-    sort_hits(snapshot, &mut matches.hits);
-    response.total = matches.hits.len();
-    for ((taxonomy, term), n) in matches.counts {
-        response.facets.entry(taxonomy).or_default().insert(term, n);
-    }
-    for (i, (score, address)) in matches.hits.iter().take(req.limit).enumerate() {
-        response
-            .hits
-            .push(hit(snapshot, i + 1, *score, *address, &snippets)?);
+    let reader = req.reader.as_deref().and_then(lang_index);
+    let groups = group::group(snapshot, reader, &matches.hits, &matches.facets);
+    response.total = groups.len();
+    response.facets = group::facet_counts(&groups);
+    for (i, g) in groups.iter().take(req.limit).enumerate() {
+        let address = group::shown(snapshot, g, reader, req)?;
+        let mut h = hit(snapshot, i + 1, g.score, address, &snippets)?;
+        h.also = group::also(snapshot, g.page, &h.lang)?;
+        response.hits.push(h);
     }
     Ok(response)
 }
@@ -727,7 +783,7 @@ impl Collector for BestMatchesCollector {
     fn merge_fruits(&self, fruits: Vec<Matches>) -> tantivy::Result<Matches> {
         Ok(Matches {
             hits: fruits.into_iter().flat_map(|f| f.hits).collect(),
-            counts: BTreeMap::new(),
+            facets: Vec::new(),
         })
     }
 
@@ -785,7 +841,7 @@ impl Collector for BestMatchesCollector {
         }
         Ok(Matches {
             hits,
-            counts: BTreeMap::new(),
+            facets: Vec::new(),
         })
     }
 }

@@ -113,6 +113,7 @@ fn req(query: &str, lang: Option<&str>, filters: &[(&str, &str)]) -> SearchReque
             .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
             .collect(),
         limit: 10,
+        reader: None,
     }
 }
 
@@ -198,7 +199,9 @@ fn filters_and_facets() {
     let all = index.search(&req("ari ", None, &[])).unwrap();
     assert_eq!(all.facets["lang"]["en"], 1);
     assert_eq!(all.facets["lang"]["fr"], 1);
-    assert_eq!(all.facets["kind"]["case-study"], 2);
+    // One page in two languages: one result, counted once, in both languages' counts.
+    assert_eq!(all.total, 1);
+    assert_eq!(all.facets["kind"]["case-study"], 1);
     let refugees = index.search(&req("refugees ", None, &[])).unwrap();
     assert_eq!(refugees.total, 3);
     assert_eq!(refugees.facets["cities"]["montreal"], 1);
@@ -476,4 +479,68 @@ fn related_pages_prune_to_the_same_results_as_collecting_every_match() {
         }
     }
     assert!(compared > 100, "only {compared} non-empty comparisons");
+}
+
+#[test]
+fn one_result_per_page_in_the_readers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::sync(dir.path(), &site()).unwrap();
+    let read = |q: &str, reader: &str| {
+        index
+            .search(&SearchRequest {
+                reader: Some(reader.to_string()),
+                ..req(q, None, &[])
+            })
+            .unwrap()
+    };
+    // Both versions match: one result, in the reader's language, the other linked.
+    let en = read("ari ", "en");
+    assert_eq!(keys(&en), vec!["en:case-studies/ari"]);
+    assert_eq!(en.hits[0].also.len(), 1);
+    assert_eq!(en.hits[0].also[0].lang, "fr");
+    assert_eq!(en.hits[0].also[0].url, "/fr/case-studies/ari/");
+    assert_eq!(keys(&read("ari ", "fr")), vec!["fr:case-studies/ari"]);
+    // Only the French version matches: an English reader still gets the English page,
+    // ranked at half the French score; a French reader gets the French one, full score.
+    let en = read("confiance ", "en");
+    let fr = read("confiance ", "fr");
+    assert_eq!(keys(&en), vec!["en:lessons/trust", "en:case-studies/ari"]);
+    assert_eq!(keys(&fr), vec!["fr:lessons/trust", "fr:case-studies/ari"]);
+    assert_eq!(en.hits[0].score, fr.hits[0].score * group::FOREIGN_WEIGHT);
+    assert!(
+        !en.hits[0].snippet.is_empty(),
+        "the summary stands in for a snippet"
+    );
+    // A filter the reader's version does not pass shows the version that does.
+    let filtered = index
+        .search(&SearchRequest {
+            reader: Some("en".to_string()),
+            ..req("ari ", None, &[("lang", "fr")])
+        })
+        .unwrap();
+    assert_eq!(keys(&filtered), vec!["fr:case-studies/ari"]);
+    assert_eq!(filtered.hits[0].also[0].lang, "en");
+}
+
+#[test]
+fn unseen_plurals_find_the_singular_and_synonyms_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::sync(dir.path(), &site()).unwrap();
+    // No page says "intentions"; one says "intention" (and one "intentional", the same stem).
+    let plural = index.search(&req("intentions ", Some("en"), &[])).unwrap();
+    assert_eq!(keys(&plural)[0], "en:case-studies/ari");
+    let none = index
+        .search(&req("Allies in Refugee Integration ", Some("en"), &[]))
+        .unwrap();
+    assert_eq!(none.total, 0, "no page spells the name out");
+    let index = index
+        .with_synonyms(&[vec![
+            "ARI".to_string(),
+            "Allies in Refugee Integration".to_string(),
+        ]])
+        .unwrap();
+    let named = index
+        .search(&req("Allies in Refugee Integration ", Some("en"), &[]))
+        .unwrap();
+    assert_eq!(keys(&named), vec!["en:case-studies/ari"]);
 }

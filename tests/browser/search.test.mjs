@@ -23,9 +23,9 @@ const shownFacets = (filters) => {
   return out;
 };
 
-/** `passerelle search QUERY --json [--filter T=TERM]…` on the repository's last build. */
-function cli(query, filters = []) {
-  const args = ['search', query, '--json', '--root', REPO];
+/** `passerelle search QUERY --json --reader LANG [--filter T=TERM]…` on the repository's last build. */
+function cli(query, filters = [], reader = 'en') {
+  const args = ['search', query, '--json', '--root', REPO, '--reader', reader];
   for (const f of filters) args.push('--filter', f.replace(':', '='));
   return JSON.parse(execFileSync(binary(), args, { encoding: 'utf8' }));
 }
@@ -85,25 +85,46 @@ test('?q= and &f= in the URL restore the search', async () => {
   await again.close();
 });
 
-test('a result in the other language is flagged (badge, lang and hreflang)', async () => {
-  for (const [path, other] of [['/fr/recherche/', 'en'], ['/en/search/', 'fr']]) {
-    const page = await s.open(path + '?q=' + encodeURIComponent('taylor massey'));
-    await waitForResults(page, 'taylor massey');
+test('one result per page, in the reader\'s language, with a link to the other version (issue 20)', async () => {
+  for (const [path, own, other] of [['/en/search/', 'en', 'fr'], ['/fr/recherche/', 'fr', 'en']]) {
+    const page = await s.open(path + '?q=vaccine');
+    await waitForResults(page, 'vaccine');
     const r = await readResults(page);
-    const mine = r.hits.filter((h) => !h.url.startsWith('/' + other + '/'));
-    const theirs = r.hits.filter((h) => h.url.startsWith('/' + other + '/'));
-    assert.ok(mine.length && theirs.length, 'results in both languages');
-    for (const h of theirs) {
+    assert.ok(r.hits.length > 1, 'several results');
+    assert.ok(r.hits[0].url.includes('taylor-massey'), `the ambassadors first: ${r.hits[0].url}`);
+    const name = await page.getAttribute('form[data-search-root]', 'data-t-' + other);
+    const also = (await page.getAttribute('form[data-search-root]', 'data-t-also')).replace('{lang}', name);
+    const urls = new Set();
+    for (const h of r.hits) {
+      assert.ok(h.url.startsWith('/' + own + '/'), `${h.url} is the ${own} version`);
+      assert.ok(h.lang === null && h.badge === null, `${h.url} (page language) is not flagged`);
+      assert.equal(h.also.length, 1, `${h.url} links its other version`);
+      assert.equal(h.also[0].hreflang, other);
+      assert.ok(h.also[0].url.startsWith('/' + other + '/'), h.also[0].url);
+      assert.equal(h.also[0].text, also, 'says «Also in French» / «Aussi en anglais»');
+      for (const u of [h.url, h.also[0].url]) { assert.ok(!urls.has(u), `${u} appears once`); urls.add(u); }
+    }
+    await page.close();
+  }
+});
+
+test('a result shown in the other language is flagged (badge, lang and hreflang)', async () => {
+  for (const [path, other] of [['/fr/recherche/', 'en'], ['/en/search/', 'fr']]) {
+    const page = await s.open(path + '?q=' + encodeURIComponent('taylor massey') + '&f=lang:' + other);
+    await waitForResults(page, 'taylor massey', ['lang:' + other]);
+    const r = await readResults(page);
+    assert.ok(r.hits.length, 'results in the other language');
+    for (const h of r.hits) {
+      assert.ok(h.url.startsWith('/' + other + '/'), `${h.url} is in ${other}`);
       assert.equal(h.lang, other, `${h.url} has lang=${other}`);
       assert.equal(h.hreflang, other, `${h.url} has hreflang=${other}`);
-      // The badge names the language in the page's language («(French)», «(Anglais)»).
+      // The badge names the language in the page's language («(French)», «(anglais)»).
       const name = await page.getAttribute('form[data-search-root]', 'data-t-' + other);
       assert.equal(h.badge, `(${name})`, `${h.url} has a badge`);
       assert.notEqual(name, other === 'en' ? 'English' : 'Français', 'said in the page language, not in the other one');
       const visible = await page.locator(`[data-search-results] a[href="${h.url}"] ~ .search-lang`).isVisible();
       assert.ok(visible, 'the badge is visible');
     }
-    for (const h of mine) assert.ok(h.lang === null && h.badge === null, `${h.url} (page language) is not flagged`);
     // The language filter: a language named in its own language carries its lang.
     for (const l of ['en', 'fr']) {
       const label = page.locator(`[data-search-filters] label:has(input[value="lang:${l}"])`);
@@ -131,11 +152,15 @@ const PARITY = [
   ['/fr/recherche/', 'partenariats', ['kind:recommendation', 'lang:fr']],
   ['/en/search/', 'data', ['kind:recommendation', 'kind:lesson']],
   ['/en/search/', 'xyzzyplugh', []],
+  ['/en/search/', 'PLI', []],
+  ['/en/search/', 'ambassadeurs de la vaccination', []],
+  ['/fr/recherche/', 'protocols', []],
 ];
 
 for (const [path, q, filters] of PARITY) {
   test(`same results as passerelle search --json: ${path} ${q}${filters.length ? ' ' + filters.join(' ') : ''}`, async () => {
-    const want = cli(q, filters);
+    const reader = path.startsWith('/fr/') ? 'fr' : 'en';
+    const want = cli(q, filters, reader);
     const qs = new URLSearchParams([['q', q], ...filters.map((f) => ['f', f])]);
     const page = await s.open(path + '?' + qs);
     await waitForResults(page, q, filters);
@@ -148,7 +173,7 @@ for (const [path, q, filters] of PARITY) {
     const shown = shownFacets(got.filters);
     const expected = JSON.parse(JSON.stringify(want.facets));
     for (const tax of new Set(filters.map((f) => f.split(':')[0]))) {
-      expected[tax] = cli(q, filters.filter((f) => !f.startsWith(tax + ':'))).facets[tax] || {};
+      expected[tax] = cli(q, filters.filter((f) => !f.startsWith(tax + ':')), reader).facets[tax] || {};
       for (const f of filters.filter((f) => f.startsWith(tax + ':'))) expected[tax][f.split(':')[1]] ??= 0;
     }
     assert.deepEqual(shown, expected, 'same facet counts');

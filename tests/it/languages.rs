@@ -62,11 +62,18 @@ fn issue23_an_english_and_spanish_site_builds_and_searches() {
     let mut hits = keys(&search(&site, &["clinica enfermeras ", "--lang", "es"]));
     hits.sort();
     assert_eq!(hits, ["cases/mobile-clinics@es"]);
-    let mut hits = keys(&search(&site, &["sindicato"]));
+    let mut hits = keys(&search(&site, &["sindicato", "--reader", "es"]));
     hits.sort();
     assert_eq!(
         hits,
         ["cases/mobile-clinics@es", "lessons/trust-travels@es"]
+    );
+    // A reader of the default language gets the same pages in English (issue 20).
+    let mut hits = keys(&search(&site, &["sindicato"]));
+    hits.sort();
+    assert_eq!(
+        hits,
+        ["cases/mobile-clinics@en", "lessons/trust-travels@en"]
     );
     let hits = keys(&search(&site, &["nurse", "--lang", "en"]));
     assert_eq!(hits, ["cases/mobile-clinics@en"]);

@@ -23,6 +23,7 @@ mod lint;
 mod packet;
 mod progress;
 mod query_limits;
+mod relevance;
 mod safety;
 mod scaffold;
 mod scan;

@@ -170,7 +170,8 @@ export async function readResults(page) {
     status: document.querySelector('[data-search-status]').textContent,
     hits: [...document.querySelectorAll('[data-search-results] > li')].map((li) => {
       const a = li.querySelector('a');
-      return { url: new URL(a.href).pathname, title: a.textContent, lang: a.getAttribute('lang'), hreflang: a.getAttribute('hreflang'), badge: li.querySelector('.search-lang')?.textContent || null, text: li.textContent };
+      const also = [...li.querySelectorAll('a.search-also')].map((v) => ({ url: new URL(v.href).pathname, hreflang: v.getAttribute('hreflang'), text: v.textContent }));
+      return { url: new URL(a.href).pathname, title: a.textContent, lang: a.getAttribute('lang'), hreflang: a.getAttribute('hreflang'), badge: li.querySelector('.search-lang')?.textContent || null, also, text: li.textContent };
     }),
     filters: [...document.querySelectorAll('[data-search-filters] input[type=checkbox]')].map((c) => ({ value: c.value, checked: c.checked, label: c.closest('label').textContent.trim() })),
   }));
