@@ -511,6 +511,10 @@ fn one_result_per_page_in_the_readers_language() {
         !en.hits[0].snippet.is_empty(),
         "the summary stands in for a snippet"
     );
+    // A page that exists only in English is still found by a French reader, in English.
+    let only_en = read("outreach ", "fr");
+    assert_eq!(keys(&only_en), vec!["en:forums/ottawa"]);
+    assert!(only_en.hits[0].also.is_empty());
     // A filter the reader's version does not pass shows the version that does.
     let filtered = index
         .search(&SearchRequest {

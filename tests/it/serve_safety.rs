@@ -412,3 +412,24 @@ fn issue18_11_an_edited_static_file_is_served_and_reloads_the_page() {
     assert_eq!(status, 200);
     assert_eq!(String::from_utf8_lossy(&body), "body { color: navy }");
 }
+
+#[test]
+fn issue20_serve_search_answers_in_the_readers_language() {
+    let site = TestSite::new("good");
+    let server = start(&site, "", &[]);
+    let langs = |path: &str| {
+        let (status, _, body) = get(server.port, path);
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        let json: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        let hits = json["hits"].as_array().expect("hits").clone();
+        assert!(!hits.is_empty(), "{path} finds something");
+        hits.iter()
+            .map(|h| h["lang"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    // Without `reader`, the site's default language; each page once.
+    assert!(langs("/_search?q=food").iter().all(|l| l == "en"));
+    assert!(langs("/_search?q=food&reader=fr").iter().all(|l| l == "fr"));
+    let (status, _, _) = get(server.port, "/_search?q=food&reader=xx");
+    assert_eq!(status, 400, "an unknown reader language is refused");
+}
