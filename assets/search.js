@@ -174,16 +174,24 @@
       });
       return out;
     }));
-    // One language's tables (docs.bin, its part of facets.bin) and BM25 constants.
+    // One language's tables (its part of facets.bin; fieldnorms as shards arrive) and BM25 constants.
     function language(lang) {
-      return memo(langs, lang, () => init().then(() => Promise.all([bin(lang + '/docs.bin'), facetTable()])).then(([b, all]) => {
-        const m = meta.langs[lang], r = R(b), n = r.v(), rank = new Uint32Array(n), facets = all[lang].facets, pages = all[lang].pages;
-        for (let k = 0; k < n; k++) rank[k] = (k ? rank[k - 1] : 0) + r.v();
-        const norms = [0, 1, 2].map(f => b.subarray(r.i + f * n, r.i + (f + 1) * n));
+      return memo(langs, lang, () => init().then(facetTable).then(all => {
+        const m = meta.langs[lang], n = m.count, facets = all[lang].facets, pages = all[lang].pages;
+        const norms = [0, 1, 2].map(() => new Uint8Array(n));
         const K1 = F(meta.k1), B = F(meta.b), N = F(meta.docs);
         const cache = m.tokens.map(t => { const avg = F(F(t) / N); return NORM.map(fn => F(K1 * F(F(1 - B) + F(F(B * F(fn)) / avg)))); });
-        return { lang, m, n, rank, norms, facets, pages, cache, w1: F(1 + K1), dict: new Map(), terms: new Map() };
+        return { lang, order: meta.languages.indexOf(lang), m, n, norms, facets, pages, cache, w1: F(1 + K1), dict: new Map(), terms: new Map(), shards: new Map() };
       }));
+    }
+    // Fieldnorm ids of the documents `docs`, loaded by shards of meta.normShard documents.
+    async function loadNorms(L, docs) {
+      const S = meta.normShard, need = new Set();
+      for (const d of docs) need.add(Math.floor(d / S));
+      await Promise.all([...need].map(k => memo(L.shards, k, () => bin(L.lang + '/n' + k + '.bin').then(b => {
+        const len = Math.min(S, L.n - k * S);
+        for (let f = 0; f < 3; f++) L.norms[f].set(b.subarray(f * len, (f + 1) * len), k * S);
+      }))));
     }
     // meta.idf: ulps to add where tantivy's logf is not correctly rounded.
     const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
@@ -273,11 +281,15 @@
       return ts.length ? { terms: ts, phrases: [] } : null;
     }
     // Scores of one clause: Map(local doc -> f32), summed in clause order (query.rs clause_query).
-    async function score(L, c) {
+    // `skip(d)`: the document's score cannot matter (its page is ranked by its reader's-language
+    // version), so it is kept as a match with score 0 and its fieldnorms are not fetched.
+    async function score(L, c, skip = () => false) {
       const s = new Map(), add = (d, x) => s.set(d, F((s.get(d) || 0) + x));
-      const tf = (w, f, d, n) => F(w * F(n / F(n + L.cache[f][L.norms[f][d]])));
+      const tf = (w, f, d, n) => skip(d) ? 0 : F(w * F(n / F(n + L.cache[f][L.norms[f][d]])));
+      const scored = docs => docs.filter(d => !skip(d));
       for (const t of c.terms) {
         const rec = await term(L, t);
+        for (const { docs } of rec) await loadNorms(L, scored(docs));
         rec.forEach(({ docs, tfs }, f) => {
           if (!docs.length) return;
           const w = F(F(idf(docs.length) * L.w1) * meta.boosts[f]);
@@ -291,6 +303,7 @@
         for (let k = 0; k < recs.length; k++) pos.push(await positions(L, phrase[k], recs[k]));
         for (let f = 0; f < 3; f++) {
           if (recs.some(r => !r[f].docs.length)) continue;
+          await loadNorms(L, scored(recs[0][f].docs));
           let sum = 0;
           for (const r of recs) sum = F(sum + idf(r[f].docs.length));
           const w = F(F(sum * L.w1) * meta.boosts[f]);
@@ -319,15 +332,18 @@
       const wanted = Object.keys(meta.langs).filter(l => (!req.lang || req.lang === l) && (!groups.lang || groups.lang.includes(l)));
       const fid = new Map(meta.facets.map((f, i) => [f[0] + '/' + f[1], i]));
       const accept = Object.entries(groups).map(([tax, ts]) => new Set(ts.map(t => fid.get(tax + '/' + t))));
-      const matches = [];
-      for (const lang of wanted) {
+      // The reader's language first: a page it matches is ranked by it, so the other
+      // languages' versions of that page need no score (nor fieldnorms).
+      const matches = [], reader = req.reader, readerPages = new Set();
+      for (const lang of [...wanted.filter(l => l === reader), ...wanted.filter(l => l !== reader)]) {
         const L = await language(lang), res = [];
         let ok = true;
         for (const c of synonyms(clauses(meta, lang, req.query), meta.langs[lang])) { const r = await resolve(L, c); if (!r) { ok = false; break; } res.push(r); }
         if (!ok || !res.length) continue;
         let acc;
+        const skip = lang === reader ? undefined : d => readerPages.has(L.pages[d]);
         for (const r of res) {
-          const s = await score(L, r);
+          const s = await score(L, r, skip);
           if (!acc) { acc = s; continue; }
           const next = new Map();
           for (const [d, x] of acc) if (s.has(d)) next.set(d, F(x + s.get(d)));
@@ -339,17 +355,18 @@
           // query.rs collect(): the kind's weight, one f32 product after the clauses.
           for (const f of fs) if (weights.has(f)) { x = F(x * weights.get(f)); break; }
           if (!accept.every(a => fs.some(f => a.has(f)))) continue;
-          matches.push([x, L.rank[d], L, d]);
+          matches.push([x, L.order, L, d]);
+          if (lang === reader) readerPages.add(L.pages[d]);
         }
       }
       // group.rs: one result per page, ranked in the reader's language.
-      const found = new Map(), reader = req.reader;
+      const found = new Map();
       for (const m of matches) {
-        const [x, rank, L, d] = m, page = L.pages[d];
+        const [x, order, L, d] = m, page = L.pages[d];
         let g = found.get(page);
         if (!g) found.set(page, g = { page, score: 0, reader: null, other: null, facets: new Set() });
         if (L.lang === reader) { g.reader = m; g.score = x; }
-        else if (!g.other || x > g.other[0] || (x === g.other[0] && rank < g.other[1])) g.other = m;
+        else if (!g.other || x > g.other[0] || (x === g.other[0] && order < g.other[1])) g.other = m;
         L.facets[d].forEach(f => g.facets.add(f));
       }
       for (const g of found.values()) if (!g.reader) g.score = reader ? F(g.other[0] * meta.foreignWeight) : g.other[0];

@@ -5,9 +5,10 @@
 //! ```text
 //! meta.json            entry point (fixed name): statistics, constants, shard boundaries
 //! search.js            the browser script (assets/search.js)
-//! GEN/facets.bin       every language's facets, loaded with the first docs.bin
-//! GEN/LANG/docs.bin    per language, loaded when the search box gets focus:
-//!                      tie-break ranks, fieldnorm ids
+//! GEN/facets.bin       every language's pages and facets, loaded when the search box
+//!                      gets focus
+//! GEN/LANG/nK.bin      fieldnorm ids of NORM_SHARD documents, fetched for the
+//!                      documents a query matches
 //! GEN/LANG/dN.bin      key dictionary shards: key → (term id, weight = the term's
 //!                      document frequency summed over the three fields)
 //! GEN/LANG/tN.bin      postings shards: per term, per field: doc ids and term freqs
@@ -24,8 +25,10 @@
 //! with FNV-1a: the same documents give byte-identical files.
 //!
 //! Binary layout (`varint` = unsigned LEB128):
-//! - `docs.bin`: `n`; `n` rank deltas (ranks ascending; local doc id = position);
-//!   `3n` fieldnorm id bytes, field-major (title, summary, body).
+//! - `nK.bin`: the fieldnorm id bytes of local documents `K·NORM_SHARD` onwards (`s` of
+//!   them, `NORM_SHARD` but in the last shard), field-major: `s` title, `s` summary,
+//!   `s` body. A query fetches the shards of the documents it matches: a language that
+//!   matches a few pages costs a few shards, not the table of every page.
 //! - `facets.bin`: for each language of `meta.languages` (those with pages, in `LANGS`
 //!   order) (`n` = `meta.langs.L.count`): `n` varints, the page of each document (the
 //!   number of its key among the `meta.pages` keys of the site, ascending; a page and
@@ -71,9 +74,11 @@ use super::synonyms::Synonyms;
 /// Version of the layout above; `search.js` refuses another.
 pub const FORMAT: u32 = 3;
 /// Documents per metadata file: showing 10 results fetches about 10 small files.
-pub const CHUNK_DOCS: usize = 4;
-const DICT_SHARD_BYTES: usize = 4 * 1024;
-const TERM_SHARD_BYTES: usize = 12 * 1024;
+pub const CHUNK_DOCS: usize = 2;
+/// Documents per fieldnorm shard: a word of a few pages fetches a few shards.
+pub const NORM_SHARD: usize = 512;
+const DICT_SHARD_BYTES: usize = 1024;
+const TERM_SHARD_BYTES: usize = 4 * 1024;
 const POS_SHARD_BYTES: usize = 48 * 1024;
 
 /// The browser script, written beside the data.
@@ -98,6 +103,24 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
 fn tantivy_idf(doc_freq: u64, doc_count: u64) -> f32 {
     let x = ((doc_count - doc_freq) as f32 + 0.5) / (doc_freq as f32 + 0.5);
     (1.0 + x).ln()
+}
+
+/// The script as published: without its opening comment block, comment lines, blank
+/// lines and indentation (a quarter of its gzip size, on every first query). Lines are
+/// kept whole, so no statement changes; the readable source is `assets/search.js`.
+fn published_script(source: &str) -> String {
+    let body = match (source.find("/*"), source.find("*/")) {
+        (Some(0), Some(end)) => &source[end + 2..],
+        _ => source,
+    };
+    let mut out = String::from("// Passerelle search; the readable source is assets/search.js.\n");
+    for line in body.lines().map(str::trim) {
+        if !line.is_empty() && !line.starts_with("//") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// What the browser computes: the same f32 operations, the logarithm in f64.
@@ -419,22 +442,14 @@ fn export_lang(
     let (term_shards, term_starts) = shard(term_items, TERM_SHARD_BYTES);
     let (pos_shards, pos_starts) = shard(pos_items, POS_SHARD_BYTES);
 
-    // The document table.
-    let mut table = Vec::new();
-    varint(&mut table, docs.len() as u64);
-    let mut prev_rank = 0u32;
-    for (i, d) in docs.iter().enumerate() {
-        varint(
-            &mut table,
-            u64::from(if i == 0 { d.rank } else { d.rank - prev_rank }),
-        );
-        prev_rank = d.rank;
+    let mut files = Vec::new();
+    for (k, chunk) in docs.chunks(NORM_SHARD).enumerate() {
+        let mut norms = Vec::with_capacity(3 * chunk.len());
+        for f in 0..3 {
+            norms.extend(chunk.iter().map(|d| d.norms[f]));
+        }
+        files.push((format!("{lang}/n{k}.bin"), norms));
     }
-    for f in 0..3 {
-        table.extend(docs.iter().map(|d| d.norms[f]));
-    }
-
-    let mut files = vec![(format!("{lang}/docs.bin"), table)];
     files.extend(
         dict_shards
             .into_iter()
@@ -586,6 +601,7 @@ pub fn export(
         "boosts": BOOSTS,
         "kindWeights": KIND_WEIGHTS.iter().map(|(k, w)| (k.to_string(), *w)).collect::<std::collections::BTreeMap<String, f32>>(),
         "chunk": CHUNK_DOCS,
+        "normShard": NORM_SHARD,
         "maxExpansions": MAX_EXPANSIONS,
         "minPrefix": MIN_PREFIX_CHARS,
         "maxWords": MAX_QUERY_WORDS,
@@ -599,7 +615,10 @@ pub fn export(
 
     let mut out: Vec<(PathBuf, Vec<u8>)> = vec![
         (PathBuf::from("meta.json"), serde_json::to_vec(&meta)?),
-        (PathBuf::from("search.js"), SEARCH_JS.as_bytes().to_vec()),
+        (
+            PathBuf::from("search.js"),
+            published_script(SEARCH_JS).into_bytes(),
+        ),
     ];
     out.extend(
         files
@@ -612,6 +631,20 @@ pub fn export(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_published_script_keeps_every_statement() {
+        let script = published_script(SEARCH_JS);
+        assert!(script.len() < SEARCH_JS.len() * 3 / 4, "{}", script.len());
+        // Every line of code is there, whole and in order.
+        let code: Vec<&str> = SEARCH_JS
+            .lines()
+            .map(str::trim)
+            .skip_while(|l| !l.starts_with("(function"))
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+            .collect();
+        assert_eq!(script.lines().skip(1).collect::<Vec<_>>(), code);
+    }
 
     #[test]
     fn varint_is_leb128() {

@@ -16,8 +16,8 @@
 //!
 //! **Shown version.** The reader's version when the page has one that passes the
 //! filters (even if only the translation matched: an English reader who types a French
-//! word gets the English page), else the best-scoring matching version (ties: the
-//! (key, lang) rank). `also` lists the page's other versions.
+//! word gets the English page), else the best-scoring matching version (ties: the first
+//! in `LANGS` order). `also` lists the page's other versions.
 //!
 //! **Counts.** `total` is the number of pages; a facet's count is the number of pages
 //! with at least one matching version that has it, which is what checking that filter
@@ -46,8 +46,8 @@ pub struct Group {
     pub score: Score,
     /// Its matching version in the reader's language.
     reader: Option<DocAddress>,
-    /// Its best matching version in another language, with its score.
-    other: Option<(Score, DocAddress)>,
+    /// Its best matching version in another language, with its score and language.
+    other: Option<(Score, u8, DocAddress)>,
     /// Union of its matching versions' facets.
     facets: BTreeSet<Arc<(String, String)>>,
 }
@@ -72,10 +72,11 @@ pub fn group(
         if reader == Some(usize::from(lang)) {
             g.reader = Some(address);
             g.score = score;
-        } else if g.other.is_none_or(|(best, at)| {
-            score > best || (score == best && snapshot.rank(address) < snapshot.rank(at))
-        }) {
-            g.other = Some((score, address));
+        } else if g
+            .other
+            .is_none_or(|(best, l, _)| score > best || (score == best && lang < l))
+        {
+            g.other = Some((score, lang, address));
         }
         if let Some(f) = facets.get(i) {
             g.facets.extend(f.iter().cloned());
@@ -90,7 +91,7 @@ pub fn group(
     };
     for g in &mut out {
         if g.reader.is_none() {
-            g.score = g.other.map_or(0.0, |(s, _)| s * weight);
+            g.score = g.other.map_or(0.0, |(s, _, _)| s * weight);
         }
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.page.cmp(&b.page)));
@@ -132,7 +133,7 @@ pub fn shown(
     }
     group
         .other
-        .map(|(_, a)| a)
+        .map(|(_, _, a)| a)
         .ok_or_else(|| anyhow::anyhow!("a result without a matching version"))
 }
 

@@ -319,7 +319,7 @@ fn export_layout_is_deterministic() {
     let base = meta["base"].as_str().unwrap();
     assert_eq!(base.len(), 17);
     for lang in ["en", "fr"] {
-        for file in ["docs.bin", "d0.bin", "t0.bin", "p0.bin", "m0.bin"] {
+        for file in ["n0.bin", "d0.bin", "t0.bin", "p0.bin", "m0.bin"] {
             let path = format!("{base}{lang}/{file}");
             assert!(paths.contains(&path), "{path} in {paths:?}");
         }

@@ -1,4 +1,4 @@
-// Runs assets/search.js under Node for tests/it/search_parity.rs.
+// Runs the published search.js (assets/search.js as the build writes it) under Node for tests/it/search_parity.rs.
 // Usage: node parity.mjs SEARCH_DIR INPUT.json > OUTPUT.json
 // INPUT: {"requests": [SearchRequest...], "texts": [[text, lang]...]}
 // OUTPUT: {"responses": [...], "words": [[[surface, key]...]...], "norms": [256 numbers],
@@ -6,11 +6,12 @@
 //          "files": [[[path, bytes]...] per request]}
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const core = require('../../assets/search.js');
 const [dir, inputPath] = process.argv.slice(2);
+// The script as the build published it beside the data (comments stripped).
+const core = require(join(resolve(dir), 'search.js'));
 const input = JSON.parse(await readFile(inputPath, 'utf8'));
 const out = { responses: [], words: [], norms: core.NORM, bytes: [], ms: [], files: [] };
 
