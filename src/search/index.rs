@@ -290,10 +290,11 @@ fn to_tantivy(fields: &Fields, doc: &IndexDoc, l: usize, hash: u64) -> PageDocum
 pub fn open_or_create(dir: &Path) -> anyhow::Result<Index> {
     let version_path = dir.join(VERSION_FILE);
     let version = fs::read_to_string(&version_path).ok();
+    sweep_discarded(dir);
     if version.as_deref() != Some(SCHEMA_VERSION) {
         if version.is_some() {
             // Ours, from another version: safe to drop, it is a cache.
-            fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+            discard(dir)?;
         } else if dir.exists()
             && fs::read_dir(dir)
                 .with_context(|| format!("reading {}", dir.display()))?
@@ -336,15 +337,36 @@ pub fn is_locked(e: &anyhow::Error) -> bool {
 }
 
 /// Removes the index in `dir` (ours: it has our version file), so the next
-/// [`open_or_create`] starts afresh.
+/// [`open_or_create`] starts afresh. The folder is first renamed aside, in one step: a
+/// build killed while removing it (files go in no set order, the version mark among
+/// them) must not leave a folder without the mark, which the next build would refuse.
 pub fn discard(dir: &Path) -> anyhow::Result<()> {
-    let version_path = dir.join(VERSION_FILE);
-    if version_path.exists() {
-        fs::remove_file(&version_path)
-            .with_context(|| format!("removing {}", version_path.display()))?;
-        fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+    if !dir.join(VERSION_FILE).exists() {
+        return Ok(());
     }
-    Ok(())
+    let aside = discarded(dir);
+    fs::rename(dir, &aside).with_context(|| format!("moving {} aside", dir.display()))?;
+    fs::remove_dir_all(&aside).with_context(|| format!("removing {}", aside.display()))
+}
+
+/// Where [`discard`] moves an index before removing it: a name of its own per process.
+fn discarded(dir: &Path) -> std::path::PathBuf {
+    let mut name = dir.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".discarded-{}", std::process::id()));
+    dir.with_file_name(name)
+}
+
+/// Removes what a build killed while discarding an index left beside it.
+fn sweep_discarded(dir: &Path) {
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return;
+    };
+    let prefix = format!("{}.discarded-", name.to_string_lossy());
+    for entry in fs::read_dir(parent).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Opens an existing index, failing if it is missing or of another version.
