@@ -428,7 +428,8 @@ impl Project {
                 self.progress.stage("search index", 0);
                 let docs = index_docs(&site, &bodies);
                 let index = search::SearchIndex::sync(&index_dir(root), &docs)?
-                    .with_synonyms(&site.config.synonyms)?;
+                    .with_synonyms(&site.config.synonyms)?
+                    .with_form_cache(search::form_cache::path_for(&index_dir(root)));
                 drop(docs);
                 if !self.caches.keeps() {
                     // The plain text was for the index only.
@@ -573,22 +574,31 @@ fn related_pages(
     site: &resolve::Site,
     index: &search::SearchIndex,
 ) -> anyhow::Result<HashMap<resolve::PageId, Vec<resolve::PageId>>> {
-    site.pages
-        .par_iter()
-        .enumerate()
-        .filter(|(_, p)| p.kind() == Some(model::Kind::Forum))
-        .map(|(id, p)| {
+    let forums: Vec<resolve::PageId> = (0..site.pages.len())
+        .filter(|&id| site.pages[id].kind() == Some(model::Kind::Forum))
+        .collect();
+    let asks: Vec<(String, String, Vec<String>)> = forums
+        .iter()
+        .map(|&id| {
+            let p = &site.pages[id];
             let mut exclude: Vec<String> =
                 p.fm.fields.cases.iter().map(|c| c.value.clone()).collect();
             exclude.push(p.key.clone());
-            let hits = index.related(&p.key, &p.lang, &exclude, RELATED)?;
+            (p.key.clone(), p.lang.clone(), exclude)
+        })
+        .collect();
+    let answers = index.related_many(&asks, RELATED)?;
+    Ok(forums
+        .into_iter()
+        .zip(answers)
+        .map(|(id, hits)| {
             let ids = hits
                 .iter()
-                .filter_map(|h| site.page(&h.key, &h.lang))
+                .filter_map(|(key, lang)| site.page(key, lang))
                 .collect();
-            Ok((id, ids))
+            (id, ids)
         })
-        .collect()
+        .collect())
 }
 
 /// Runs the pipeline up to the resolved `Site` (for reports and commands that edit

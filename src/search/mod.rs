@@ -19,6 +19,7 @@
 
 pub mod analysis;
 pub mod export;
+pub mod form_cache;
 pub mod group;
 pub mod index;
 pub mod query;
@@ -131,6 +132,12 @@ pub struct SearchIndex {
     index: tantivy::Index,
     snapshot: index::Snapshot,
     synonyms: synonyms::Synonyms,
+    /// The synonym sets as site.toml gives them (part of the form's fingerprint).
+    synonym_sets: Vec<Vec<String>>,
+    /// Where the static form is kept between builds, if it is.
+    form_cache: Option<PathBuf>,
+    /// [`form_cache::fingerprint`], computed once.
+    fingerprint: std::sync::OnceLock<u64>,
 }
 
 impl SearchIndex {
@@ -148,6 +155,9 @@ impl SearchIndex {
                 index,
                 snapshot,
                 synonyms: synonyms::Synonyms::default(),
+                synonym_sets: Vec::new(),
+                form_cache: None,
+                fingerprint: std::sync::OnceLock::new(),
             })
         };
         match once() {
@@ -170,13 +180,23 @@ impl SearchIndex {
             index,
             snapshot,
             synonyms: synonyms::Synonyms::default(),
+            synonym_sets: Vec::new(),
+            form_cache: None,
+            fingerprint: std::sync::OnceLock::new(),
         })
     }
 
     /// The index answering with the synonym sets of site.toml (`[search] synonyms`).
     pub fn with_synonyms(mut self, sets: &[Vec<String>]) -> anyhow::Result<SearchIndex> {
         self.synonyms = synonyms::Synonyms::new(&self.index, sets)?;
+        self.synonym_sets = sets.to_vec();
         Ok(self)
+    }
+
+    /// The index keeping its static form in `path` between builds (see [`form_cache`]).
+    pub fn with_form_cache(mut self, path: Option<PathBuf>) -> SearchIndex {
+        self.form_cache = path;
+        self
     }
 
     /// Number of live documents.
@@ -202,11 +222,94 @@ impl SearchIndex {
         query::related(&self.index, &self.snapshot, key, lang, exclude, limit)
     }
 
-    /// The static search form: (path relative to `public/search/`, bytes).
-    /// Deterministic for the same docs.
-    pub fn export_static(&self) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
-        export::export(&self.index, &self.snapshot, &self.synonyms)
+    fn fingerprint(&self) -> anyhow::Result<u64> {
+        if let Some(f) = self.fingerprint.get() {
+            return Ok(*f);
+        }
+        let f = form_cache::fingerprint(&self.snapshot, &self.synonym_sets)?;
+        Ok(*self.fingerprint.get_or_init(|| f))
     }
+
+    /// [`SearchIndex::related`] of many pages at once, in parallel: for each
+    /// (key, lang, exclude), the (key, lang) of its related pages. With a form cache, the
+    /// answers of the last build are kept beside it and reused while the index and the
+    /// question are the same.
+    pub fn related_many(
+        &self,
+        asks: &[(String, String, Vec<String>)],
+        limit: usize,
+    ) -> anyhow::Result<Vec<Vec<(String, String)>>> {
+        use rayon::prelude::*;
+        let ask_key = |(key, lang, exclude): &(String, String, Vec<String>)| {
+            format!("{lang}:{key}:{limit}:{}", exclude.join(","))
+        };
+        let path = self
+            .form_cache
+            .as_ref()
+            .map(|p| p.with_file_name("related.json"));
+        let fingerprint = match &path {
+            Some(_) => Some(self.fingerprint()?),
+            None => None,
+        };
+        let kept: BTreeMap<String, Vec<(String, String)>> = match (&path, fingerprint) {
+            (Some(p), Some(f)) => std::fs::read(p)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<RelatedCache>(&b).ok())
+                .filter(|c| c.fingerprint == f)
+                .map(|c| c.answers)
+                .unwrap_or_default(),
+            _ => BTreeMap::new(),
+        };
+        let answers: Vec<Vec<(String, String)>> = asks
+            .par_iter()
+            .map(|ask| match kept.get(&ask_key(ask)) {
+                Some(hit) => Ok(hit.clone()),
+                None => Ok(self
+                    .related(&ask.0, &ask.1, &ask.2, limit)?
+                    .into_iter()
+                    .map(|h| (h.key, h.lang))
+                    .collect()),
+            })
+            .collect::<anyhow::Result<_>>()?;
+        if let (Some(p), Some(fingerprint)) = (&path, fingerprint) {
+            let cache = RelatedCache {
+                fingerprint,
+                answers: asks
+                    .iter()
+                    .map(ask_key)
+                    .zip(answers.iter().cloned())
+                    .collect(),
+            };
+            if cache.answers != kept {
+                // Only a copy: answers that cannot be kept are computed again next time.
+                let _ = serde_json::to_vec(&cache).map(|b| std::fs::write(p, b));
+            }
+        }
+        Ok(answers)
+    }
+
+    /// The static search form: (path relative to `public/search/`, bytes).
+    /// Deterministic for the same docs; the kept copy when nothing it reads changed.
+    pub fn export_static(&self) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
+        let Some(cache) = &self.form_cache else {
+            return export::export(&self.index, &self.snapshot, &self.synonyms);
+        };
+        let fingerprint = self.fingerprint()?;
+        if let Some(files) = form_cache::read(cache, fingerprint) {
+            return Ok(files);
+        }
+        let files = export::export(&self.index, &self.snapshot, &self.synonyms)?;
+        // Only a copy: a form that cannot be kept is made again next time.
+        let _ = form_cache::write(cache, fingerprint, &files);
+        Ok(files)
+    }
+}
+
+/// The related pages of the last build (see [`SearchIndex::related_many`]).
+#[derive(Serialize, Deserialize)]
+struct RelatedCache {
+    fingerprint: u64,
+    answers: BTreeMap<String, Vec<(String, String)>>,
 }
 
 /// CLI text output: rank, title, language, kind, URL, a highlighted snippet, then

@@ -548,3 +548,34 @@ fn unseen_plurals_find_the_singular_and_synonyms_apply() {
         .unwrap();
     assert_eq!(keys(&named), vec!["en:case-studies/ari"]);
 }
+
+#[test]
+fn kept_related_pages_answer_each_question_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("index");
+    let open = || {
+        SearchIndex::sync(&index_dir, &site())
+            .unwrap()
+            .with_form_cache(form_cache::path_for(&index_dir))
+    };
+    let ask = |exclude: &[&str]| {
+        vec![(
+            "forums/ottawa".to_string(),
+            "en".to_string(),
+            exclude.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        )]
+    };
+    let all = open().related_many(&ask(&[]), 5).unwrap();
+    assert!(
+        all[0].iter().any(|(k, _)| k == "case-studies/ari"),
+        "{all:?}"
+    );
+    assert!(dir.path().join("related.json").is_file());
+    // Kept answers are reused for the same question only.
+    let without = open().related_many(&ask(&["case-studies/ari"]), 5).unwrap();
+    assert!(
+        !without[0].iter().any(|(k, _)| k == "case-studies/ari"),
+        "{without:?}"
+    );
+    assert_eq!(open().related_many(&ask(&[]), 5).unwrap(), all);
+}

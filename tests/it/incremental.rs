@@ -391,3 +391,60 @@ fn deleting_a_cited_page_then_restoring_it() {
         ]
     });
 }
+
+/// The sources of `site` (site.toml, content/) copied into a new folder without the
+/// `.passerelle/` a build keeps.
+fn fresh_copy(site: &TestSite) -> TestSite {
+    let fresh = TestSite::empty();
+    for (path, bytes) in sources(site.root()) {
+        let rel = path.strip_prefix(site.root()).expect("under the site");
+        fresh.write(&rel.to_string_lossy(), bytes);
+    }
+    fresh
+}
+
+#[test]
+fn the_kept_search_form_and_related_pages_equal_a_fresh_build_issue22() {
+    let options = |site: &TestSite| BuildOptions {
+        index: true,
+        ..options(site)
+    };
+    let site = TestSite::new("good");
+    files(&mut Project::new(options(&site)));
+    assert!(site.path(".passerelle/search-form.bin").is_file());
+    assert!(site.path(".passerelle/related.json").is_file());
+    let check = |what: &str| {
+        // A new process would start like this: nothing in memory, the kept copies on disk.
+        let kept = files(&mut Project::new(options(&site)));
+        let fresh_site = fresh_copy(&site);
+        let fresh = files(&mut Project::new(options(&fresh_site)));
+        assert_eq!(
+            kept.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>(),
+            "{what}: other files"
+        );
+        for (path, bytes) in &fresh {
+            assert!(
+                kept[path] == *bytes,
+                "{what}: {path} differs from a fresh build"
+            );
+        }
+    };
+    check("nothing changed");
+    // A change the index sees: the kept form and related pages are stale.
+    replace(
+        &site,
+        FOOD_HUB,
+        "Volunteers delivered",
+        "Interpreters delivered",
+    );
+    check("a body changed");
+    // A change of what a forum's related pages leave out, which the index does not see.
+    replace(
+        &site,
+        "content/forums/cross-learning-forum.md",
+        "cases: [case-studies/food-hub-montreal-nord, case-studies/vaccination-ambassadors-toronto]",
+        "cases: [case-studies/food-hub-montreal-nord]",
+    );
+    check("a forum's cases changed");
+}
