@@ -974,6 +974,34 @@ montreal = { en = "Montreal", fr = "Montréal" }
     }
 
     #[test]
+    fn evidence_levels_keep_their_order_and_not_reported_is_no_level() {
+        let levels = "\n[evidence_levels.evaluated]\nlabel = { en = \"Evaluated\", fr = \"Évalué\" }\ndefinition = \"D\"\n[evidence_levels.reported]\nlabel = \"Reported\"\ndefinition = { en = \"Said\" }\n";
+        let errs = SiteConfig::parse(&format!("{MINIMAL}{levels}")).expect_err("no fr definition");
+        assert!(
+            errs[0]
+                .message
+                .contains("evidence_levels.reported.definition has no text in `fr`"),
+            "{errs:?}"
+        );
+        let c = SiteConfig::parse(&format!(
+            "{MINIMAL}{}",
+            levels.replace("{ en = \"Said\" }", "\"Said\"")
+        ))
+        .expect("valid");
+        assert_eq!(c.evidence_level("reported").map(|(rank, _)| rank), Some(1));
+        assert_eq!(
+            c.evidence_level("evaluated")
+                .map(|(_, l)| l.label.get("fr")),
+            Some("Évalué")
+        );
+        let errs = SiteConfig::parse(&format!(
+            "{MINIMAL}\n[evidence_levels.not-reported]\nlabel = \"N\"\ndefinition = \"N\"\n"
+        ))
+        .expect_err("reserved");
+        assert!(errs[0].message.contains("cannot be a level"), "{errs:?}");
+    }
+
+    #[test]
     fn keeps_order_and_fills_defaults() {
         let c = SiteConfig::parse(MINIMAL).expect("valid");
         assert_eq!(c.base_url, "https://example.org");

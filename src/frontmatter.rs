@@ -1565,6 +1565,48 @@ refugees = "Refugees"
     }
 
     #[test]
+    fn emails_are_an_address_alone() {
+        for good in [
+            "generalmail@ocasi.org",
+            "a.b+c@x-y.example.ca",
+            "é@exemple.qc.ca",
+        ] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in [
+            "info(at)example.org",
+            "mailto:info@example.org",
+            "info@example",
+            "info@@example.org",
+            "@example.org",
+            "info@example..org",
+            "in fo@example.org",
+            "info@-example.org",
+            ".info@example.org",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_lesson_records_its_finding_and_level() {
+        let (p, d) = lesson(
+            "---\ntitle: A\nsummary: S\ndate: 2024-01-02\nevidence: [case-studies/x]\nfinding: did-not-work\nevidence_level: not-reported\n---\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let f = p.expect("parsed").fm.fields;
+        assert_eq!(f.finding.map(|x| x.value).as_deref(), Some("did-not-work"));
+        assert_eq!(f.evidence_level, Some(Reported::NotReported));
+        let (_, d) = lesson(
+            "---\ntitle: A\nsummary: S\ndate: 2024-01-02\nevidence: [case-studies/x]\nfinding: didnt-work\n---\n",
+        );
+        assert!(
+            d[0].to_string().contains("6:10: error") && d[0].to_string().contains("`did-not-work`"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
     fn slugify_folds_accents() {
         assert_eq!(
             crate::text::slugify("Études de cas à Montréal!"),
