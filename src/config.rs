@@ -105,6 +105,20 @@ impl TaxonomyRole {
     }
 }
 
+/// One level of the evidence vocabulary (`[evidence_levels.NAME]`): how well the sources
+/// support what a case study reports.
+#[derive(Debug, Clone)]
+pub struct EvidenceLevel {
+    pub id: String,
+    pub label: Localized,
+    /// What the level means, shown on the page that explains the method.
+    pub definition: Localized,
+}
+
+/// The value an author writes where the source does not say (`evidence_level`,
+/// `outcomes`, `transferability`): it is shown as such, never filled in.
+pub const NOT_REPORTED: &str = "not-reported";
+
 impl TaxonomyConfig {
     pub fn term(&self, id: &str) -> Option<&Term> {
         self.terms.iter().find(|t| t.id == id)
@@ -138,6 +152,9 @@ pub struct SiteConfig {
     /// Sets of words and names that mean the same in every language, for search
     /// (`[search] synonyms`): acronyms and their expansions.
     pub synonyms: Vec<Vec<String>>,
+    /// The evidence levels, strongest first (the order of site.toml); empty when the site
+    /// declares none.
+    pub evidence_levels: Vec<EvidenceLevel>,
     pub extra: serde_json::Value,
 }
 
@@ -162,6 +179,14 @@ impl SiteConfig {
     /// The taxonomy that plays `role`, if one does.
     pub fn taxonomy_for(&self, role: TaxonomyRole) -> Option<&TaxonomyConfig> {
         self.taxonomies.iter().find(|t| t.role == Some(role))
+    }
+
+    /// The evidence level `id`, with its rank (0 is the strongest).
+    pub fn evidence_level(&self, id: &str) -> Option<(usize, &EvidenceLevel)> {
+        self.evidence_levels
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.id == id)
     }
 
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
@@ -582,6 +607,51 @@ impl SiteConfig {
             &at,
             &mut diags,
         );
+        let mut evidence_levels = Vec::new();
+        for (id, level) in raw.evidence_levels.0 {
+            let id_pos = at(id.span());
+            let id = id.into_inner();
+            if id == NOT_REPORTED {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        id_pos,
+                        format!("`{NOT_REPORTED}` is what pages write when the source gives no level: it cannot be a level"),
+                    )
+                    .value(&id)
+                    .help("remove this level: a page shows `not-reported` as \"Not reported in the source\""),
+                );
+            } else if !is_slug(&id) {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        id_pos,
+                        "an evidence level must be lowercase letters, digits and hyphens",
+                    )
+                    .value(&id)
+                    .help(format!(
+                        "write it as `[evidence_levels.{}]`",
+                        crate::text::slugify(&id)
+                    )),
+                );
+            }
+            let label = localized(
+                level.label,
+                &format!("evidence_levels.{id}.label"),
+                &mut diags,
+            );
+            let definition = localized(
+                level.definition,
+                &format!("evidence_levels.{id}.definition"),
+                &mut diags,
+            );
+            evidence_levels.push(EvidenceLevel {
+                id,
+                label,
+                definition,
+            });
+        }
+
         let search_slug = match raw.search.and_then(|s| s.slug) {
             Some(s) => localized(s, "search.slug", &mut diags),
             None => Localized(
@@ -631,6 +701,7 @@ impl SiteConfig {
                 taxonomies,
                 search_slug,
                 synonyms,
+                evidence_levels,
                 extra,
             };
             let base_url = config.base_url.clone();
@@ -684,7 +755,7 @@ fn is_language_code(s: &str) -> bool {
     s.len() == 2 && s.bytes().all(|b| b.is_ascii_lowercase())
 }
 
-const TOP_KEYS: [&str; 11] = [
+const TOP_KEYS: [&str; 12] = [
     "title",
     "description",
     "base_url",
@@ -696,6 +767,7 @@ const TOP_KEYS: [&str; 11] = [
     "sections",
     "taxonomies",
     "search",
+    "evidence_levels",
 ];
 
 fn line_of<'t>(text: &'t str, lines: &LineIndex, line: usize) -> &'t str {
@@ -759,7 +831,16 @@ struct RawConfig {
     #[serde(default)]
     taxonomies: Ordered<RawTaxonomy>,
     search: Option<RawSearch>,
+    #[serde(default)]
+    evidence_levels: Ordered<RawEvidenceLevel>,
     extra: Option<toml::Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvidenceLevel {
+    label: Spanned<RawLocalized>,
+    definition: Spanned<RawLocalized>,
 }
 
 #[derive(Deserialize, Default)]
@@ -950,6 +1031,34 @@ montreal = { en = "Montreal", fr = "Montréal" }
             d[0].message.contains("already plays the role `place`"),
             "{d:?}"
         );
+    }
+
+    #[test]
+    fn evidence_levels_keep_their_order_and_not_reported_is_no_level() {
+        let levels = "\n[evidence_levels.evaluated]\nlabel = { en = \"Evaluated\", fr = \"Évalué\" }\ndefinition = \"D\"\n[evidence_levels.reported]\nlabel = \"Reported\"\ndefinition = { en = \"Said\" }\n";
+        let errs = SiteConfig::parse(&format!("{MINIMAL}{levels}")).expect_err("no fr definition");
+        assert!(
+            errs[0]
+                .message
+                .contains("evidence_levels.reported.definition has no text in `fr`"),
+            "{errs:?}"
+        );
+        let c = SiteConfig::parse(&format!(
+            "{MINIMAL}{}",
+            levels.replace("{ en = \"Said\" }", "\"Said\"")
+        ))
+        .expect("valid");
+        assert_eq!(c.evidence_level("reported").map(|(rank, _)| rank), Some(1));
+        assert_eq!(
+            c.evidence_level("evaluated")
+                .map(|(_, l)| l.label.get("fr")),
+            Some("Évalué")
+        );
+        let errs = SiteConfig::parse(&format!(
+            "{MINIMAL}\n[evidence_levels.not-reported]\nlabel = \"N\"\ndefinition = \"N\"\n"
+        ))
+        .expect_err("reserved");
+        assert!(errs[0].message.contains("cannot be a level"), "{errs:?}");
     }
 
     #[test]

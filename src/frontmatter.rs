@@ -10,11 +10,12 @@ use std::collections::BTreeMap;
 
 use serde_yaml::{Mapping, Value};
 
-use crate::config::{SiteConfig, TaxonomyRole, is_slug};
+use crate::config::{NOT_REPORTED, SiteConfig, TaxonomyRole, is_slug};
 use crate::diagnostics::{Diagnostic, LineIndex, Pos, suggest};
 use crate::model::{
-    COMMON_FIELDS, Date, DateTime, DateTimeError, FrontMatter, INDEX_FIELDS, KIND_FIELDS, Kind,
-    KindFields, Located, Location, PLACEHOLDER, Partner, Period, Role, Source, YearMonth,
+    COMMON_FIELDS, Contact, Date, DateTime, DateTimeError, FINDINGS, FrontMatter, INDEX_FIELDS,
+    KIND_FIELDS, Kind, KindFields, Located, Location, Outcome, PLACEHOLDER, Partner, Period,
+    Reported, Role, Source, YearMonth,
 };
 
 fn statuses(kind: Kind) -> &'static [&'static str] {
@@ -577,6 +578,16 @@ impl FieldReader<'_> {
             Kind::CaseStudy => {
                 kf.period = self.period(fields, diags);
                 kf.partners = self.partners(fields, diags);
+                kf.outcomes = self.outcomes(fields, diags);
+                kf.transferability = self.reported_text(fields, "transferability", diags);
+                kf.contacts = self.contacts(fields, diags);
+                kf.reviewed = self.date(fields, "reviewed", diags);
+                kf.evidence_level = self.evidence_level(fields, config, diags);
+            }
+            Kind::Page => {
+                kf.evidence_levels = self
+                    .boolean(fields, "evidence_levels", diags)
+                    .unwrap_or(false);
             }
             Kind::Lesson | Kind::Recommendation => {
                 match self.located_list(fields, "evidence", diags) {
@@ -594,6 +605,10 @@ impl FieldReader<'_> {
                         diags.extend(self.missing("evidence", "[case-studies/NAME]"));
                     }
                     None => {}
+                }
+                if kind == Kind::Lesson {
+                    kf.evidence_level = self.evidence_level(fields, config, diags);
+                    kf.finding = self.finding(fields, diags);
                 }
                 if kind == Kind::Recommendation {
                     kf.issued_by = self.string(fields, "issued_by", diags);
@@ -621,8 +636,299 @@ impl FieldReader<'_> {
                 }
             }
             Kind::Forum => self.forum_fields(fields, kf, diags),
-            Kind::Page => {}
         }
+    }
+
+    /// A text the source may not give: `not-reported` says so.
+    fn reported_text(
+        &self,
+        fields: &BTreeMap<&str, &Value>,
+        key: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Reported<String>> {
+        if matches!(fields.get(key), Some(Value::Null)) {
+            diags.push(self.empty_reported(key));
+            return None;
+        }
+        let text = self.string(fields, key, diags)?;
+        Some(if text.trim() == NOT_REPORTED {
+            Reported::NotReported
+        } else {
+            Reported::Given(text)
+        })
+    }
+
+    /// `key:` with no value: the convention is an explicit `not-reported`.
+    fn empty_reported(&self, key: &str) -> Diagnostic {
+        Diagnostic::error(self.path, self.key_pos(key), format!("`{key}` is empty"))
+            .value("(empty)")
+            .help(format!(
+                "write `{key}: {NOT_REPORTED}` when the source does not say, or remove the line"
+            ))
+    }
+
+    fn evidence_level(
+        &self,
+        fields: &BTreeMap<&str, &Value>,
+        config: &SiteConfig,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Reported<Located<String>>> {
+        let level = self.reported_text(fields, "evidence_level", diags)?;
+        let Reported::Given(id) = level else {
+            return Some(Reported::NotReported);
+        };
+        let id = id.trim().to_string();
+        let pos = self.value_pos("evidence_level", &id);
+        if config.evidence_level(&id).is_some() {
+            return Some(Reported::Given(Located::new(id, pos)));
+        }
+        let help = if config.evidence_levels.is_empty() {
+            format!(
+                "site.toml declares no evidence level: add `[evidence_levels.{}]` with a `label` and a `definition`, or write `evidence_level: {NOT_REPORTED}`",
+                crate::text::slugify(&id)
+            )
+        } else {
+            let known = config.evidence_levels.iter().map(|l| l.id.as_str());
+            format!(
+                "{} (the levels of site.toml: {}, or `{NOT_REPORTED}`)",
+                suggest(&id, known.clone().chain([NOT_REPORTED]), "levels"),
+                known
+                    .map(|l| format!("`{l}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        diags.push(
+            Diagnostic::error(self.path, pos, "unknown evidence level")
+                .value(&id)
+                .help(help),
+        );
+        None
+    }
+
+    fn finding(
+        &self,
+        fields: &BTreeMap<&str, &Value>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Located<String>> {
+        let finding = self.string(fields, "finding", diags)?;
+        let finding = finding.trim().to_string();
+        let pos = self.value_pos("finding", &finding);
+        if FINDINGS.contains(&finding.as_str()) {
+            return Some(Located::new(finding, pos));
+        }
+        diags.push(
+            Diagnostic::error(
+                self.path,
+                pos,
+                "a lesson's `finding` is `worked` or `did-not-work`",
+            )
+            .value(&finding)
+            .help(suggest(&finding, FINDINGS, "findings")),
+        );
+        None
+    }
+
+    /// Where the item `m` of the list `key` is written: at its first text value.
+    fn item_pos(&self, key: &str, m: &Mapping) -> Pos {
+        m.values()
+            .find_map(scalar_string)
+            .filter(|s| !s.trim().is_empty())
+            .map_or_else(|| self.key_pos(key), |s| self.value_pos(key, s.trim()))
+    }
+
+    /// A text sub-field of an item of `key`: `None` when absent, an error when not text.
+    fn item_text(
+        &self,
+        key: &str,
+        m: &Mapping,
+        sub: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<Option<String>, ()> {
+        match m.get(sub) {
+            None => Ok(None),
+            Some(v) => match scalar_string(v) {
+                Some(s) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
+                _ => {
+                    diags.push(
+                        Diagnostic::error(
+                            self.path,
+                            self.item_pos(key, m),
+                            format!("`{sub}` in `{key}` should be text"),
+                        )
+                        .value(show(v))
+                        .help(format!("write it as `{sub}: some text`, or remove it")),
+                    );
+                    Err(())
+                }
+            },
+        }
+    }
+
+    fn outcomes(
+        &self,
+        fields: &BTreeMap<&str, &Value>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Reported<Vec<Outcome>>> {
+        let example = "[{what: Families received weekly baskets, figure: 42 households, source: Annual report}]";
+        let v = fields.get("outcomes")?;
+        let items = match v {
+            Value::Null => {
+                diags.push(self.empty_reported("outcomes"));
+                return None;
+            }
+            Value::String(s) if s.trim() == NOT_REPORTED => return Some(Reported::NotReported),
+            Value::Sequence(items) if items.is_empty() => {
+                diags.push(self.empty_reported("outcomes").value("[]"));
+                return None;
+            }
+            Value::Sequence(items) => items,
+            _ => {
+                diags.push(self.wrong_type(
+                    "outcomes",
+                    v,
+                    &format!("a list of outcomes, or `{NOT_REPORTED}`"),
+                    example,
+                ));
+                return None;
+            }
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for item in items {
+            match item {
+                Value::Mapping(m) => {
+                    self.unknown_subkeys("outcomes", m, &["what", "figure", "source"], diags);
+                    let what = self.item_text("outcomes", m, "what", diags);
+                    let figure = self.item_text("outcomes", m, "figure", diags);
+                    let source = self.item_text("outcomes", m, "source", diags);
+                    match (what, figure, source) {
+                        (Ok(Some(what)), Ok(figure), Ok(source)) => out.push(Outcome {
+                            what,
+                            figure,
+                            source,
+                        }),
+                        (Ok(None), _, _) => {
+                            ok = false;
+                            diags.push(
+                                Diagnostic::error(
+                                    self.path,
+                                    self.item_pos("outcomes", m),
+                                    "an outcome needs a `what`: what changed",
+                                )
+                                .value(show(item))
+                                .help(format!("write it as `- {{what: …, figure: …, source: …}}`, e.g. `outcomes: {example}`")),
+                            );
+                        }
+                        _ => ok = false,
+                    }
+                }
+                Value::String(what) if !what.trim().is_empty() => out.push(Outcome {
+                    what: what.trim().to_string(),
+                    figure: None,
+                    source: None,
+                }),
+                _ => {
+                    ok = false;
+                    diags.push(self.wrong_type("outcomes", item, "a list of outcomes", example));
+                }
+            }
+        }
+        ok.then_some(Reported::Given(out))
+    }
+
+    fn contacts(
+        &self,
+        fields: &BTreeMap<&str, &Value>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Contact> {
+        let example = "[{organization: OCASI, email: info@example.org}]";
+        let Some(v) = fields.get("contacts") else {
+            return Vec::new();
+        };
+        let Value::Sequence(items) = v else {
+            diags.push(self.wrong_type("contacts", v, "a list of contacts", example));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let Value::Mapping(m) = item else {
+                diags.push(self.wrong_type("contacts", item, "a list of contacts", example));
+                continue;
+            };
+            self.unknown_subkeys(
+                "contacts",
+                m,
+                &["name", "organization", "email", "url"],
+                diags,
+            );
+            let texts = ["name", "organization", "email", "url"]
+                .map(|sub| self.item_text("contacts", m, sub, diags));
+            let [Ok(name), Ok(organization), Ok(email), Ok(url)] = texts else {
+                continue;
+            };
+            let pos = self.item_pos("contacts", m);
+            let mut ok = true;
+            if name.is_none() && organization.is_none() {
+                ok = false;
+                diags.push(
+                    Diagnostic::error(
+                        self.path,
+                        pos,
+                        "a contact needs a `name` or an `organization`",
+                    )
+                    .value(show(item))
+                    .help(format!("write it as `contacts: {example}`")),
+                );
+            }
+            if email.is_none() && url.is_none() {
+                ok = false;
+                diags.push(
+                    Diagnostic::error(self.path, pos, "a contact needs an `email` or a `url`")
+                        .value(show(item))
+                        .help("give the address the source publishes, e.g. `email: info@example.org` or `url: https://example.org/contact`"),
+                );
+            }
+            if let Some(e) = &email
+                && !is_email(e)
+            {
+                ok = false;
+                diags.push(
+                    Diagnostic::error(
+                        self.path,
+                        self.value_pos("contacts", e),
+                        "a contact `email` is not an email address",
+                    )
+                    .value(e)
+                    .help(
+                        "write the address alone, as `name@example.org` (no `mailto:`, no spaces)",
+                    ),
+                );
+            }
+            if let Some(u) = &url
+                && !is_http_url(u)
+            {
+                ok = false;
+                diags.push(
+                    Diagnostic::error(
+                        self.path,
+                        self.value_pos("contacts", u),
+                        "a contact `url` must be an http(s) address",
+                    )
+                    .value(u)
+                    .help("write the full address, starting with `https://`"),
+                );
+            }
+            if ok {
+                out.push(Contact {
+                    name,
+                    organization,
+                    email,
+                    url,
+                });
+            }
+        }
+        out
     }
 
     fn forum_fields(
@@ -1144,6 +1450,28 @@ fn show(v: &Value) -> String {
     truncate(&s, 120)
 }
 
+/// An address as people write it on a contact page: `local@domain.tld`, nothing around it.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let labels: Vec<&str> = domain.split('.').collect();
+    !local.is_empty()
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+}
+
 pub fn is_http_url(s: &str) -> bool {
     let lower = s.trim().to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://"))
@@ -1234,6 +1562,48 @@ refugees = "Refugees"
         assert!(d[0].message.contains("never closed"));
         let (_, d) = lesson("# Just markdown\n");
         assert!(d[0].message.contains("does not start with front matter"));
+    }
+
+    #[test]
+    fn emails_are_an_address_alone() {
+        for good in [
+            "generalmail@ocasi.org",
+            "a.b+c@x-y.example.ca",
+            "é@exemple.qc.ca",
+        ] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in [
+            "info(at)example.org",
+            "mailto:info@example.org",
+            "info@example",
+            "info@@example.org",
+            "@example.org",
+            "info@example..org",
+            "in fo@example.org",
+            "info@-example.org",
+            ".info@example.org",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_lesson_records_its_finding_and_level() {
+        let (p, d) = lesson(
+            "---\ntitle: A\nsummary: S\ndate: 2024-01-02\nevidence: [case-studies/x]\nfinding: did-not-work\nevidence_level: not-reported\n---\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let f = p.expect("parsed").fm.fields;
+        assert_eq!(f.finding.map(|x| x.value).as_deref(), Some("did-not-work"));
+        assert_eq!(f.evidence_level, Some(Reported::NotReported));
+        let (_, d) = lesson(
+            "---\ntitle: A\nsummary: S\ndate: 2024-01-02\nevidence: [case-studies/x]\nfinding: didnt-work\n---\n",
+        );
+        assert!(
+            d[0].to_string().contains("6:10: error") && d[0].to_string().contains("`did-not-work`"),
+            "{d:?}"
+        );
     }
 
     #[test]

@@ -203,7 +203,12 @@ impl Caches {
                 continue;
             }
             let id = last.site.pages.iter().position(|p| p.path == rel)?;
-            let page = self.load.reread(root, rel, &last.site.config)?;
+            let mut page = self.load.reread(root, rel, &last.site.config)?;
+            // Its front matter is as it was: keep what resolve added to it (the fields a
+            // translation takes from its source, a lesson's derived evidence level).
+            std::sync::Arc::make_mut(&mut page)
+                .fm
+                .clone_from(&last.site.pages[id].fm);
             last.site.pages[id] = page;
             edited.push(id);
         }

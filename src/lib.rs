@@ -543,13 +543,17 @@ fn index_docs(
         .enumerate()
         .filter_map(|(id, p)| {
             let kind = p.kind()?;
-            let facets = p
+            let mut facets: Vec<(String, String)> = p
                 .fm
                 .taxonomies
                 .iter()
                 .filter(|(tax, _)| site.config.taxonomy(tax).is_some())
                 .flat_map(|(tax, terms)| terms.iter().map(move |t| (tax.clone(), t.value.clone())))
                 .collect();
+            // No taxonomy can be named `evidence`: it is a front-matter field.
+            if let Some((level, _)) = p.fm.fields.level() {
+                facets.push((search::EVIDENCE_FACET.to_string(), level.to_string()));
+            }
             Some(search::IndexDoc {
                 key: p.key.clone(),
                 lang: p.lang.clone(),

@@ -79,9 +79,22 @@ pub const COMMON_FIELDS: [&str; 9] = [
 pub const KIND_FIELDS: [(Kind, &[&str]); 5] = [
     (
         Kind::CaseStudy,
-        &["period", "partners", "sources", "status"],
+        &[
+            "period",
+            "partners",
+            "sources",
+            "status",
+            "outcomes",
+            "evidence_level",
+            "contacts",
+            "transferability",
+            "reviewed",
+        ],
     ),
-    (Kind::Lesson, &["evidence", "sources"]),
+    (
+        Kind::Lesson,
+        &["evidence", "sources", "finding", "evidence_level"],
+    ),
     (
         Kind::Recommendation,
         &["evidence", "status", "issued_by", "sources"],
@@ -100,8 +113,11 @@ pub const KIND_FIELDS: [(Kind, &[&str]); 5] = [
             "status",
         ],
     ),
-    (Kind::Page, &[]),
+    (Kind::Page, &["evidence_levels"]),
 ];
+
+/// What a lesson records: a practice that worked, or one that did not.
+pub const FINDINGS: [&str; 2] = ["worked", "did-not-work"];
 
 /// Fields of a home or section `_index` page.
 pub const INDEX_FIELDS: [&str; 6] = ["title", "summary", "date", "updated", "draft", "extra"];
@@ -389,6 +405,43 @@ pub struct Location {
     pub city: Option<Located<String>>,
 }
 
+/// A value the source may not give. `not-reported` in front matter is [`Reported::NotReported`]:
+/// the page says so, rather than leaving the reader to guess.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reported<T> {
+    Given(T),
+    NotReported,
+}
+
+impl<T> Reported<T> {
+    pub fn given(&self) -> Option<&T> {
+        match self {
+            Reported::Given(v) => Some(v),
+            Reported::NotReported => None,
+        }
+    }
+}
+
+/// What changed, as a case study's source reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub what: String,
+    /// The figure the source gives (`42 households`), as written.
+    pub figure: Option<String>,
+    /// Which source says it.
+    pub source: Option<String>,
+}
+
+/// Whom to ask about a practice, as the sources publish it: a name or an organization,
+/// and an email address or a web address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub organization: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+}
+
 /// Fields that only some kinds have; absent ones stay at their default.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KindFields {
@@ -409,6 +462,31 @@ pub struct KindFields {
     pub cases: Vec<Located<String>>,
     pub questions: Vec<String>,
     pub registration: Option<String>,
+    // case-study: what the practice achieved and needs, for whoever would adopt it
+    pub outcomes: Option<Reported<Vec<Outcome>>>,
+    pub transferability: Option<Reported<String>>,
+    pub contacts: Vec<Contact>,
+    pub reviewed: Option<Date>,
+    // case-study, lesson: a term of site.toml's `[evidence_levels]`
+    pub evidence_level: Option<Reported<Located<String>>>,
+    /// Set by resolve on a lesson that declares no level: the strongest level among the
+    /// case studies of its `evidence`.
+    pub derived_level: Option<String>,
+    // lesson: one of [`FINDINGS`]
+    pub finding: Option<Located<String>>,
+    // page: shows the definitions of the evidence levels
+    pub evidence_levels: bool,
+}
+
+impl KindFields {
+    /// The evidence level of the page, declared or (`true`) derived from its case studies.
+    pub fn level(&self) -> Option<(&str, bool)> {
+        match &self.evidence_level {
+            Some(Reported::Given(l)) => Some((l.value.as_str(), false)),
+            Some(Reported::NotReported) => None,
+            None => self.derived_level.as_deref().map(|l| (l, true)),
+        }
+    }
 }
 
 /// Front matter every page has, then the kind's own fields.

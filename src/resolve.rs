@@ -9,9 +9,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::config::{SiteConfig, TaxonomyRole, TranslationPolicy};
+use crate::config::{NOT_REPORTED, SiteConfig, TaxonomyRole, TranslationPolicy};
 use crate::diagnostics::{Diagnostic, Pos, suggest};
-use crate::model::{Kind, Located, Page, Role};
+use crate::model::{Kind, Located, Page, Reported, Role};
 
 /// Index of a page in [`Site::pages`].
 pub type PageId = usize;
@@ -168,7 +168,7 @@ impl Site {
 /// language) of files already reported as broken: pointing at them is not a second mistake.
 pub fn resolve(
     config: SiteConfig,
-    pages: Vec<Arc<Page>>,
+    mut pages: Vec<Arc<Page>>,
     unreadable: &HashSet<(String, String)>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -182,6 +182,8 @@ pub fn resolve(
             .insert(p.lang.clone(), id);
     }
 
+    share_practice_fields(&config, &mut pages, &by_key, &mut diags);
+    derive_levels(&config, &mut pages, &by_key);
     check_terms(&config, &pages, &mut diags);
     let broken_keys: HashSet<&str> = unreadable.iter().map(|(k, _)| k.as_str()).collect();
     check_references(&config, &pages, &by_key, &broken_keys, &mut diags);
@@ -248,6 +250,125 @@ pub fn resolve(
         unreadable: unreadable.iter().map(|(k, _)| k.clone()).collect(),
     };
     (site, diags)
+}
+
+/// A translation takes from the version it translates what does not depend on the language
+/// (`evidence_level`, `finding`, `reviewed`, `contacts`) when it does not write it;
+/// `evidence_level` and `finding` are facts about the practice, so a translation that
+/// writes another value is an error. Texts (`outcomes`, `transferability`) are each
+/// language's own: the page of a translation that lacks them shows its source's (see
+/// the views).
+fn share_practice_fields(
+    config: &SiteConfig,
+    pages: &mut [Arc<Page>],
+    by_key: &HashMap<String, BTreeMap<String, PageId>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for langs in by_key.values() {
+        let Some(&source) = langs.get(&config.default_language) else {
+            continue;
+        };
+        if !matches!(pages[source].kind(), Some(Kind::CaseStudy | Kind::Lesson)) {
+            continue;
+        }
+        let from = Arc::clone(&pages[source]);
+        let theirs = &from.fm.fields;
+        for &id in langs.values().filter(|&&id| id != source) {
+            if pages[id].kind() != from.kind() {
+                continue;
+            }
+            let language = crate::i18n::language_name_in(&from.lang, crate::i18n::MESSAGES);
+            let mut differs = |field: &str, ours: &Located<String>, theirs: &str| {
+                if ours.value != theirs {
+                    diags.push(
+                        Diagnostic::error(
+                            &pages[id].path,
+                            ours.pos,
+                            format!("`{field}` differs from the {language} version's, `{theirs}`"),
+                        )
+                        .value(&ours.value)
+                        .help(format!(
+                            "a translation takes `{field}` from {}: remove the line, or write the same value in both",
+                            from.path.to_string_lossy().replace('\\', "/")
+                        )),
+                    );
+                }
+            };
+            let ours = &pages[id].fm.fields;
+            if let (Some(Reported::Given(o)), Some(t)) =
+                (&ours.evidence_level, &theirs.evidence_level)
+            {
+                let t = match t {
+                    Reported::Given(t) => t.value.as_str(),
+                    Reported::NotReported => NOT_REPORTED,
+                };
+                differs("evidence_level", o, t);
+            }
+            if let (Some(o), Some(t)) = (&ours.finding, &theirs.finding) {
+                differs("finding", o, &t.value);
+            }
+            let needs = ours.evidence_level.is_none() && theirs.evidence_level.is_some()
+                || ours.finding.is_none() && theirs.finding.is_some()
+                || ours.reviewed.is_none() && theirs.reviewed.is_some()
+                || ours.contacts.is_empty() && !theirs.contacts.is_empty();
+            if !needs {
+                continue;
+            }
+            let fields = &mut Arc::make_mut(&mut pages[id]).fm.fields;
+            if fields.evidence_level.is_none() {
+                fields.evidence_level.clone_from(&theirs.evidence_level);
+            }
+            if fields.finding.is_none() {
+                fields.finding.clone_from(&theirs.finding);
+            }
+            if fields.reviewed.is_none() {
+                fields.reviewed = theirs.reviewed;
+            }
+            if fields.contacts.is_empty() {
+                fields.contacts.clone_from(&theirs.contacts);
+            }
+        }
+    }
+}
+
+/// A lesson that declares no evidence level rests on its case studies: it takes the
+/// strongest level among them (site.toml lists the levels strongest first).
+fn derive_levels(
+    config: &SiteConfig,
+    pages: &mut [Arc<Page>],
+    by_key: &HashMap<String, BTreeMap<String, PageId>>,
+) {
+    if config.evidence_levels.is_empty() {
+        return;
+    }
+    for id in 0..pages.len() {
+        let p = &pages[id];
+        if p.kind() != Some(Kind::Lesson) || p.fm.fields.evidence_level.is_some() {
+            continue;
+        }
+        let strongest =
+            p.fm.fields
+                .evidence
+                .iter()
+                .filter_map(|k| {
+                    let langs = by_key.get(&k.value)?;
+                    let case = langs
+                        .get(&p.lang)
+                        .or_else(|| langs.get(&config.default_language))
+                        .or_else(|| langs.values().next())?;
+                    let case = &pages[*case];
+                    if case.kind() != Some(Kind::CaseStudy) {
+                        return None;
+                    }
+                    let (level, _) = case.fm.fields.level()?;
+                    config.evidence_level(level)
+                })
+                .min_by_key(|(rank, _)| *rank)
+                .map(|(_, level)| level.id.clone());
+        if strongest.is_some() {
+            Arc::make_mut(&mut pages[id]).fm.fields.derived_level = strongest;
+        }
+    }
 }
 
 fn dedup(terms: &[Located<String>]) -> Vec<&String> {

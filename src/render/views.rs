@@ -17,7 +17,7 @@ use crate::config::TaxonomyRole;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::i18n::{self, format_date, format_datetime, format_month};
 use crate::markdown::Rendered;
-use crate::model::{Kind, Located, Page, Period, Role};
+use crate::model::{Kind, Located, Page, Period, Reported, Role};
 use crate::resolve::{PageId, TranslationStatus};
 
 /// One output file, before its template runs.
@@ -240,8 +240,69 @@ pub struct ContentPage {
     /// A forum's related pages, found by the search index.
     pub related: Vec<Link>,
     pub forum: Option<ForumView>,
+    /// A case study's or a lesson's evidence level: always set on a case study (`id` is
+    /// then `None` when the source reports none), on a lesson when it has one.
+    pub evidence_level: Option<LevelView>,
+    /// A case study's outcomes (always set on a case study).
+    pub outcomes: Option<OutcomesView>,
+    /// A case study's conditions for the practice elsewhere (always set on a case study).
+    pub transferability: Option<ReportedText>,
+    pub contacts: Vec<ContactView>,
+    /// The day of the last review (`YYYY-MM-DD`), distinct from the page's date.
+    pub reviewed: Option<String>,
+    pub reviewed_display: Option<String>,
+    /// A lesson's finding: `worked` or `did-not-work`.
+    pub finding: Option<StatusView>,
+    /// Every evidence level with its definition, strongest first, on a page whose front
+    /// matter says `evidence_levels: true` (the methodology page).
+    pub evidence_levels: Vec<LevelView>,
     /// `extra` of the front matter, as the author wrote it.
     pub extra: serde_json::Value,
+}
+
+/// An evidence level, in the reader's language.
+#[derive(Serialize, Clone)]
+pub struct LevelView {
+    /// The level's id in site.toml; `None`: not reported in the source.
+    pub id: Option<String>,
+    /// The level's label, or "Not reported in the source".
+    pub label: String,
+    pub definition: String,
+    /// Derived from the page's case studies (a lesson that declares no level).
+    pub derived: bool,
+}
+
+#[derive(Serialize)]
+pub struct OutcomesView {
+    /// Empty: not reported in the source.
+    pub items: Vec<OutcomeView>,
+    /// Set when the items are another version's (a translation that has none of its own):
+    /// their language.
+    pub lang: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct OutcomeView {
+    pub what: String,
+    pub figure: Option<String>,
+    pub source: Option<String>,
+}
+
+/// A text the source may not give.
+#[derive(Serialize)]
+pub struct ReportedText {
+    /// `None`: not reported in the source.
+    pub text: Option<String>,
+    /// Set when the text is another version's: its language.
+    pub lang: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ContactView {
+    pub name: Option<String>,
+    pub organization: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -266,7 +327,7 @@ pub struct SourceView {
     pub year: Option<i32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct StatusView {
     pub id: String,
     pub label: String,
@@ -356,6 +417,10 @@ pub struct Link {
     pub places: Vec<String>,
     pub populations: Vec<String>,
     pub when: Option<String>,
+    /// The evidence level (declared or derived), for a badge.
+    pub evidence: Option<LevelView>,
+    /// A lesson's finding.
+    pub finding: Option<StatusView>,
 }
 
 #[derive(Serialize)]
@@ -694,6 +759,119 @@ impl<'r> Views<'r> {
             places: labels(TaxonomyRole::Place),
             populations: labels(TaxonomyRole::Population),
             when: p.fm.fields.starts.map(|s| format_datetime(&s, reader)),
+            evidence: p
+                .fm
+                .fields
+                .level()
+                .and_then(|(id, derived)| self.level(id, derived, reader)),
+            finding: self.finding(p, reader),
+        }
+    }
+
+    /// The level `id` of site.toml in `lang`.
+    fn level(&self, id: &str, derived: bool, lang: &str) -> Option<LevelView> {
+        let (_, level) = self.r.site.config.evidence_level(id)?;
+        Some(LevelView {
+            id: Some(level.id.clone()),
+            label: level.label.get(lang).to_string(),
+            definition: typo(lang, level.definition.get(lang), &self.r.site.config),
+            derived,
+        })
+    }
+
+    fn not_reported(&self, lang: &str) -> LevelView {
+        LevelView {
+            id: None,
+            label: self.t(lang, "not_reported"),
+            definition: String::new(),
+            derived: false,
+        }
+    }
+
+    fn finding(&self, p: &Page, lang: &str) -> Option<StatusView> {
+        p.fm.fields.finding.as_ref().map(|f| StatusView {
+            id: f.value.clone(),
+            label: self.t(lang, &format!("finding_{}", f.value.replace('-', "_"))),
+        })
+    }
+
+    /// What a case study or a lesson says of its practice: evidence, outcomes, conditions,
+    /// contacts. A translation without its own texts shows its source's, marked with
+    /// their language.
+    fn practice(&self, p: &Page, kind: Kind) -> Practice {
+        let site = self.r.site;
+        let config = &site.config;
+        let lang = p.lang.as_str();
+        let f = &p.fm.fields;
+        let level = match (f.level(), kind) {
+            (Some((id, derived)), _) => self.level(id, derived, lang),
+            // Said on every case study of a site that grades its evidence, never filled in.
+            (None, Kind::CaseStudy) if !config.evidence_levels.is_empty() => {
+                Some(self.not_reported(lang))
+            }
+            (None, _) => None,
+        };
+        if kind != Kind::CaseStudy {
+            return Practice {
+                level,
+                ..Practice::default()
+            };
+        }
+        let source = site
+            .page(&p.key, &config.default_language)
+            .map(|id| self.page(id))
+            .filter(|s| s.lang != p.lang);
+        let theirs = |own: bool| source.filter(|_| !own);
+        let outcomes = match theirs(f.outcomes.is_some())
+            .and_then(|s| s.fm.fields.outcomes.as_ref().map(|o| (o, Some(s))))
+            .or_else(|| f.outcomes.as_ref().map(|o| (o, None)))
+        {
+            Some((Reported::Given(items), from)) => {
+                let in_lang = from.map_or(lang, |s| s.lang.as_str());
+                OutcomesView {
+                    items: items
+                        .iter()
+                        .map(|o| OutcomeView {
+                            what: typo(in_lang, &o.what, config),
+                            figure: o.figure.as_ref().map(|x| typo(in_lang, x, config)),
+                            source: o.source.as_ref().map(|x| typo(in_lang, x, config)),
+                        })
+                        .collect(),
+                    lang: from.map(|s| s.lang.clone()),
+                }
+            }
+            _ => OutcomesView {
+                items: Vec::new(),
+                lang: None,
+            },
+        };
+        let transferability = match theirs(f.transferability.is_some())
+            .and_then(|s| s.fm.fields.transferability.as_ref().map(|t| (t, Some(s))))
+            .or_else(|| f.transferability.as_ref().map(|t| (t, None)))
+        {
+            Some((Reported::Given(text), from)) => ReportedText {
+                text: Some(typo(from.map_or(lang, |s| s.lang.as_str()), text, config)),
+                lang: from.map(|s| s.lang.clone()),
+            },
+            _ => ReportedText {
+                text: None,
+                lang: None,
+            },
+        };
+        Practice {
+            level,
+            outcomes: Some(outcomes),
+            transferability: Some(transferability),
+            contacts: f
+                .contacts
+                .iter()
+                .map(|c| ContactView {
+                    name: c.name.clone(),
+                    organization: c.organization.clone(),
+                    email: c.email.clone(),
+                    url: c.url.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -879,6 +1057,18 @@ impl<'r> Views<'r> {
                 labels.insert(
                     format!("{}/{}", t.name, term.id),
                     term.label.get(lang).into(),
+                );
+            }
+        }
+        if !config.evidence_levels.is_empty() {
+            groups.push(SearchGroup {
+                name: crate::search::EVIDENCE_FACET.into(),
+                title: self.t(lang, "evidence_level"),
+            });
+            for level in &config.evidence_levels {
+                labels.insert(
+                    format!("{}/{}", crate::search::EVIDENCE_FACET, level.id),
+                    level.label.get(lang).into(),
                 );
             }
         }
@@ -1259,6 +1449,7 @@ impl<'r> Views<'r> {
                 }
             })
             .collect();
+        let practice = self.practice(p, kind);
         let related = self
             .r
             .input
@@ -1324,6 +1515,22 @@ impl<'r> Views<'r> {
             cases,
             related,
             forum: (kind == Kind::Forum).then(|| self.forum(p, url)),
+            evidence_level: practice.level,
+            outcomes: practice.outcomes,
+            transferability: practice.transferability,
+            contacts: practice.contacts,
+            reviewed: f.reviewed.map(|d| d.to_string()),
+            reviewed_display: f.reviewed.map(|d| format_date(d, lang)),
+            finding: self.finding(p, lang),
+            evidence_levels: if f.evidence_levels {
+                config
+                    .evidence_levels
+                    .iter()
+                    .filter_map(|l| self.level(&l.id, false, lang))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             extra: p.fm.extra.clone(),
         }
     }
@@ -1465,6 +1672,15 @@ impl<'r> Views<'r> {
             display,
         }
     }
+}
+
+/// What [`Views::practice`] gives a content page.
+#[derive(Default)]
+struct Practice {
+    level: Option<LevelView>,
+    outcomes: Option<OutcomesView>,
+    transferability: Option<ReportedText>,
+    contacts: Vec<ContactView>,
 }
 
 fn is_ended(p: &Page) -> bool {

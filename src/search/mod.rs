@@ -316,6 +316,9 @@ struct RelatedCache {
 /// facet counts. With `color`, matched words are bold yellow instead of `[bracketed]`.
 /// Checks a `--filter` (or `filter=`) against the site's vocabularies, so a typo is
 /// reported with the closest term instead of silently matching nothing.
+/// The facet group of the evidence levels (`evidence/documented`).
+pub const EVIDENCE_FACET: &str = "evidence";
+
 pub fn check_filter(
     config: &crate::config::SiteConfig,
     taxonomy: &str,
@@ -338,13 +341,22 @@ pub fn check_filter(
                 "languages"
             )
         )),
+        EVIDENCE_FACET if config.evidence_level(term).is_some() => Ok(()),
+        EVIDENCE_FACET => Err(anyhow::anyhow!(
+            "`{term}` is not an evidence level of the site; {}",
+            suggest(
+                term,
+                config.evidence_levels.iter().map(|l| l.id.as_str()),
+                "evidence levels"
+            )
+        )),
         _ => match config.taxonomy(taxonomy) {
             None => {
                 let names: Vec<&str> = config
                     .taxonomies
                     .iter()
                     .map(|t| t.name.as_str())
-                    .chain(["kind", "lang"])
+                    .chain(["kind", "lang", EVIDENCE_FACET])
                     .collect();
                 Err(anyhow::anyhow!(
                     "`{taxonomy}` is not a taxonomy of the site; {}",

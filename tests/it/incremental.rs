@@ -106,7 +106,11 @@ fn steps_equal_clean(steps: impl Fn() -> Vec<Step>) -> [Counts; 2] {
 }
 
 fn steps_equal_clean_by(rebuild: Rebuild, steps: Vec<Step>) -> Counts {
-    let site = TestSite::new("good");
+    steps_equal_clean_in("good", rebuild, steps)
+}
+
+fn steps_equal_clean_in(fixture: &str, rebuild: Rebuild, steps: Vec<Step>) -> Counts {
+    let site = TestSite::new(fixture);
     let mut project = Project::new(options(&site));
     let mut served = files(&mut project);
     let mut patched = false;
@@ -185,6 +189,28 @@ fn edited_body() {
     // listings show only front matter.
     assert!(watcher.patched, "a body edit should patch the last build");
     assert_eq!(watcher.rendered, 1);
+}
+
+#[test]
+fn issue19_an_edited_body_keeps_what_resolve_added_to_the_front_matter() {
+    // A translation's evidence level comes from its source, a lesson's from its case
+    // studies: the fast way keeps them.
+    let edit = |s: &TestSite| {
+        replace(
+            s,
+            "content/case-studies/food-hub-montreal-nord.fr.md",
+            "Les bénévoles ont livré",
+            "Les voisins ont livré",
+        );
+        replace(
+            s,
+            "content/lessons/partnerships-last.md",
+            "outlives the pressure",
+            "survives the pressure",
+        );
+    };
+    let watcher = steps_equal_clean_in("practice", Rebuild::Watcher, vec![Box::new(edit)]);
+    assert!(watcher.patched, "a body edit should patch the last build");
 }
 
 #[test]

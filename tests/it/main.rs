@@ -21,6 +21,7 @@ mod layout;
 mod limits;
 mod lint;
 mod packet;
+mod practice_fields;
 mod progress;
 mod query_limits;
 mod relevance;
