@@ -83,14 +83,16 @@ for (const [lang, path, q] of [['en', '/en/search/', 'refugee'], ['fr', '/fr/rec
     await waitForResults(page, q, []);
     const first = await readResults(page);
     assert.ok(first.hits.length > 0 && first.filters.length > 0, 'results and filters are shown');
-    // Tab on: the results come first, every one of them reachable.
+    // Tab on: the results come first, every one of them reachable, each followed by the
+    // link to its other version ("Also in French").
+    const links = first.hits.flatMap((h) => [h.url, ...h.also.map((a) => a.url)]);
     const toResults = await tabTo(page, (f) => f.inResults && f.tag === 'a', 5);
     const reached = [toResults.at(-1).href];
-    for (let i = 1; i < first.hits.length; i++) {
+    for (let i = 1; i < links.length; i++) {
       await page.keyboard.press('Tab');
       reached.push((await focused(page)).href);
     }
-    assert.deepEqual(reached, first.hits.map((h) => h.url), 'Tab goes through the results in order');
+    assert.deepEqual(reached, links, 'Tab goes through the results in order');
     // Then a filter that narrows the results (not one that every result has).
     const total = parseInt(first.status.replace(/\D+/g, ''), 10);
     const narrowing = (f) => f.inFilters && f.type === 'checkbox' && (() => {
@@ -121,7 +123,7 @@ for (const [lang, path, q] of [['en', '/en/search/', 'refugee'], ['fr', '/fr/rec
       if (g.inResults && g.tag === 'a') link = g;
     }
     assert.ok(link, 'a result is reachable with Shift+Tab from the filters');
-    assert.equal(link.href, first.hits.at(-1).url);
+    assert.equal(link.href, links.at(-1), 'the last link of the last result');
     await Promise.all([page.waitForURL(s.url(link.href)), page.keyboard.press('Enter')]);
     assert.equal(new URL(page.url()).pathname, link.href);
     await page.close();
