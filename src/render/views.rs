@@ -1661,6 +1661,8 @@ impl<'r> Views<'r> {
         let start = format_month(period.start, lang);
         let end = period.end.map(|e| format_month(e, lang));
         let display = match &end {
+            // A one-month event (a roundtable) did not run from a month to the same month.
+            Some(e) if *e == start => start.clone(),
             Some(e) => format!("{start} – {e}"),
             // An ended initiative with no known end date did not run "since" its start.
             None if ended => format!("{} {start}", self.t(lang, "period_from")),

@@ -472,3 +472,27 @@ fn odd_files_are_errors_not_panics() {
     let check = site.check();
     check.assert_code(1);
 }
+
+#[test]
+fn a_period_of_one_month_reads_as_that_month_issue19() {
+    let site = TestSite::new("good");
+    let path = "content/case-studies/food-hub-montreal-nord.md";
+    let text = site.read(path);
+    let start = text.find("period:").expect("the fixture has a period");
+    let end = start + text[start..].find('\n').expect("a line");
+    site.write(
+        path,
+        format!(
+            "{}period: {{start: 2020-10, end: 2020-10}}{}",
+            &text[..start],
+            &text[end..]
+        ),
+    );
+    site.build_ok();
+    let html = site.public("en/case-studies/food-hub-montreal-nord/index.html");
+    assert!(html.contains("October 2020"), "the month is shown");
+    assert!(
+        !html.contains("October 2020 – October 2020"),
+        "not as a range to itself"
+    );
+}
