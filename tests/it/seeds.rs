@@ -1,5 +1,7 @@
 //! The shipped content paraphrases the source documents: no run of 8 or more consecutive
-//! words of any seed (`../shared/seeds/`) appears in `content/`.
+//! words of any seed (`../shared/seeds/`) appears in `content/`. The titles of the
+//! sources a page cites (`sources: - {title: …}`) are quoted as published, so they are
+//! left out of the comparison; everything else, body and front matter, is compared.
 
 use std::collections::HashSet;
 
@@ -14,6 +16,14 @@ fn words(text: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// A page without the titles of the sources it cites.
+fn without_source_titles(text: &str) -> String {
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with("- {title:"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn files(dir: &std::path::Path, ext: &str, out: &mut Vec<std::path::PathBuf>) {
@@ -51,7 +61,9 @@ fn no_eight_word_run_of_a_seed_is_in_the_content() {
     assert!(pages.len() > 40, "the shipped content is missing");
     let mut copied = Vec::new();
     for page in &pages {
-        let w = words(&std::fs::read_to_string(page).expect("page is text"));
+        let w = words(&without_source_titles(
+            &std::fs::read_to_string(page).expect("page is text"),
+        ));
         if let Some(run) = w.windows(RUN).find(|r| runs.contains(*r)) {
             copied.push(format!("{}: \"{}\"", page.display(), run.join(" ")));
         }
