@@ -119,8 +119,17 @@ pub const KIND_FIELDS: [(Kind, &[&str]); 5] = [
 /// What a lesson records: a practice that worked, or one that did not.
 pub const FINDINGS: [&str; 2] = ["worked", "did-not-work"];
 
-/// Fields of a home or section `_index` page.
-pub const INDEX_FIELDS: [&str; 6] = ["title", "summary", "date", "updated", "draft", "extra"];
+/// Fields of a home or section `_index` page. A translated `_index` records the revision
+/// it translates, as a page does: the translation report lists it.
+pub const INDEX_FIELDS: [&str; 7] = [
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "draft",
+    "translation_of",
+    "extra",
+];
 
 /// The mark `passerelle new` puts where the author has something to write.
 pub const PLACEHOLDER: &str = "TODO";

@@ -219,7 +219,8 @@ pub fn mark_current(site: &Site, root: &Path, file: &Path) -> anyhow::Result<Str
     };
     let revision = site.pages[source].revision();
     let text = std::fs::read_to_string(&abs).with_context(|| file.display().to_string())?;
-    let updated = set_front_matter_field(&text, "translation_of", &revision)
+    // Quoted: a revision such as `0364472e95` or `1234567890` is a number to YAML.
+    let updated = set_front_matter_field(&text, "translation_of", &format!("\"{revision}\""))
         .with_context(|| format!("{} has no front matter", display_path(rel)))?;
     std::fs::write(&abs, updated).with_context(|| file.display().to_string())?;
     Ok(revision)

@@ -216,7 +216,8 @@ fn translation(
         "slug: \"TODO: the page's address in this language, e.g. {}\"",
         crate::text::slugify(&page.fm.title)
     );
-    let _ = writeln!(out, "translation_of: {}", page.revision());
+    // Quoted: a revision such as `0364472e95` is a number to YAML.
+    let _ = writeln!(out, "translation_of: \"{}\"", page.revision());
     out.push_str("---\n");
     // The body: same headings and blocks, each marked for translation.
     let body: Vec<&str> = lines.collect();
