@@ -55,10 +55,12 @@ const WRITER_MEMORY_PER_THREAD: usize = 32_000_000;
 
 /// A page's score is multiplied by its kind's weight (1 when not listed). Case studies
 /// are the portal's evidence: someone searching for an initiative's name wants the case
-/// study that describes it before the lessons and recommendations drawn from it.
-/// Defined once; exported for the browser, which applies it the same way (one f32 product
-/// after the clauses are summed).
-pub const KIND_WEIGHTS: [(&str, f32); 1] = [("case-study", 1.2)];
+/// study that describes it before the lessons and recommendations drawn from it. Plain
+/// pages (about, methodology, glossary) describe the portal and name everything in it, so
+/// they come after the content they describe unless they are what was asked for (their
+/// title: `glossary`, `méthodologie`). Defined once; exported for the browser, which
+/// applies it the same way (one f32 product after the clauses are summed).
+pub const KIND_WEIGHTS: [(&str, f32); 2] = [("case-study", 1.2), ("page", 0.8)];
 
 /// Registers every analyzer of the index. Called when writing and when opening.
 pub fn register_analyzers(index: &Index) {
