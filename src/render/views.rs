@@ -1054,9 +1054,10 @@ impl<'r> Views<'r> {
                 title: t.title.get(lang).to_string(),
             });
             for term in &t.terms {
+                // Shown as text by the script: typographic apostrophes (« d’asile »).
                 labels.insert(
                     format!("{}/{}", t.name, term.id),
-                    term.label.get(lang).into(),
+                    typo(lang, term.label.get(lang), config).into(),
                 );
             }
         }
@@ -1068,7 +1069,7 @@ impl<'r> Views<'r> {
             for level in &config.evidence_levels {
                 labels.insert(
                     format!("{}/{}", crate::search::EVIDENCE_FACET, level.id),
-                    level.label.get(lang).into(),
+                    typo(lang, level.label.get(lang), config).into(),
                 );
             }
         }

@@ -59,4 +59,11 @@ fn issue19_french_text_has_the_typographic_apostrophe() {
         site.path("public/fr/forums/forum-apprentissage-croise/index.html")
             .is_file()
     );
+    // Term labels the search page's script shows as filter names, too.
+    let search = site.public("fr/recherche/index.html");
+    assert!(search.contains("Personnes demandeuses d’asile"), "a label");
+    assert!(
+        !search.contains("demandeuses d'asile"),
+        "no straight apostrophe"
+    );
 }
