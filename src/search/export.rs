@@ -54,12 +54,10 @@
 //! correctly rounded.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use flate2::Compression;
-use flate2::write::GzEncoder;
+use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 use rayon::prelude::*;
 use serde_json::json;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
@@ -74,7 +72,7 @@ use super::synonyms::Synonyms;
 /// Version of the layout above; `search.js` refuses another.
 pub const FORMAT: u32 = 3;
 /// Documents per metadata file: showing 10 results fetches about 10 small files.
-pub const CHUNK_DOCS: usize = 2;
+pub const CHUNK_DOCS: usize = 4;
 /// Documents per fieldnorm shard: a word of a few pages fetches a few shards.
 pub const NORM_SHARD: usize = 512;
 const DICT_SHARD_BYTES: usize = 1024;
@@ -130,10 +128,43 @@ fn browser_idf(doc_freq: u64, doc_count: u64) -> f32 {
 }
 
 /// Level 6, not 9: on the 10,000-page form, 9 took 2.6 times as long for 0.3 % fewer bytes.
+#[cfg(test)]
 fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), Compression::default());
     encoder.write_all(bytes)?;
     Ok(encoder.finish()?)
+}
+
+/// The header `GzEncoder` writes: no name, no time, unknown OS.
+const GZIP_HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+
+/// [`gzip`] with a deflate state made once per thread and reset for each file: a new
+/// state for each of the form's 6,000 small files cost more than compressing them (the
+/// export took 1.7 s instead of 0.8 s at 10,000 pages). Same bytes as `GzEncoder`.
+fn gzip_with(deflate: &mut Compress, bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    deflate.reset();
+    let mut out = Vec::with_capacity(GZIP_HEADER.len() + bytes.len() / 2 + 64);
+    out.extend_from_slice(&GZIP_HEADER);
+    loop {
+        let read = usize::try_from(deflate.total_in())?;
+        if out.len() == out.capacity() {
+            out.reserve(bytes.len() / 4 + 64);
+        }
+        let status = deflate.compress_vec(&bytes[read..], &mut out, FlushCompress::Finish)?;
+        if status == Status::StreamEnd {
+            break;
+        }
+    }
+    let mut crc = Crc::new();
+    crc.update(bytes);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    Ok(out)
+}
+
+fn new_deflate() -> Compress {
+    Compress::new(Compression::default(), false)
 }
 
 /// A document's row of `mN.bin`: key, url, title, summary, date, kind, and the page's
@@ -559,7 +590,7 @@ pub fn export(
     let languages: Vec<&str> = present.iter().map(|(l, _)| LANGS[*l]).collect();
     let mut files: Vec<(String, Vec<u8>)> = vec![(
         "facets.bin".to_string(),
-        gzip(&facet_table(&by_lang, &facet_ids))?,
+        gzip_with(&mut new_deflate(), &facet_table(&by_lang, &facet_ids))?,
     )];
     let mut langs = serde_json::Map::new();
     for (l, docs) in &present {
@@ -569,7 +600,9 @@ pub fn export(
         let compressed: Vec<(String, Vec<u8>)> = data
             .files
             .into_par_iter()
-            .map(|(path, bytes)| Ok((path, gzip(&bytes)?)))
+            .map_init(new_deflate, |deflate, (path, bytes)| {
+                Ok((path, gzip_with(deflate, &bytes)?))
+            })
             .collect::<anyhow::Result<_>>()?;
         files.extend(compressed);
         langs.insert((*lang).to_string(), data.meta);
@@ -629,6 +662,7 @@ pub fn export(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
 
@@ -644,6 +678,22 @@ mod tests {
             .filter(|l| !l.is_empty() && !l.starts_with("//"))
             .collect();
         assert_eq!(script.lines().skip(1).collect::<Vec<_>>(), code);
+    }
+
+    #[test]
+    fn a_reused_deflate_state_gives_gzencoders_bytes() {
+        let mut deflate = new_deflate();
+        let big: Vec<u8> = (0..200_000u32)
+            .flat_map(|i| (i % 251).to_le_bytes())
+            .collect();
+        for bytes in [&b""[..], b"a", b"hello hello hello hello", &big[..]] {
+            assert_eq!(
+                gzip_with(&mut deflate, bytes).unwrap(),
+                gzip(bytes).unwrap(),
+                "{} bytes",
+                bytes.len()
+            );
+        }
     }
 
     #[test]
