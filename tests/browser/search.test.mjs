@@ -185,3 +185,24 @@ for (const [path, q, filters] of PARITY) {
 test('every request went to the local server', () => {
   assert.deepEqual(s.external(), []);
 });
+
+test('the evidence level is a filter, named in the page language (issue 19)', async () => {
+  for (const [path, q, legend, label] of [['/en/search/', 'intentional connection', 'Evidence level', 'Documented'], ['/fr/recherche/', 'mise en relation', 'Niveau de preuve', 'Documenté']]) {
+    const page = await s.open(path + '?q=' + encodeURIComponent(q));
+    await waitForResults(page, q);
+    const r = await readResults(page);
+    const documented = r.filters.find((f) => f.value === 'evidence:documented');
+    assert.ok(documented, `an evidence filter on ${path}: ${r.filters.map((f) => f.value).join(', ')}`);
+    assert.match(documented.label, new RegExp('^' + label + ' \\(\\d+\\)$'));
+    const legends = await page.$$eval('[data-search-filters] legend', (ls) => ls.map((l) => l.textContent));
+    assert.ok(legends.includes(legend), `the group is named «${legend}»: ${legends.join(', ')}`);
+    // Checking it keeps only pages at that level, and the cli agrees.
+    await page.getByRole('checkbox', { name: documented.label }).check();
+    await waitForResults(page, q, ['evidence:documented']);
+    const after = await readResults(page);
+    const want = cli(q, ['evidence:documented'], path.startsWith('/fr/') ? 'fr' : 'en');
+    assert.deepEqual(after.hits.map((h) => h.url), want.hits.map((h) => h.url));
+    assert.ok(after.hits.length > 0 && after.hits.length <= r.hits.length);
+    await page.close();
+  }
+});

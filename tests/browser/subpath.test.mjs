@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start, binary, REPO, search } from './lib/browser.mjs';
@@ -15,7 +15,11 @@ const PREFIX = '/portal/';
 let s, dir;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'passerelle-subpath-'));
-  execFileSync(binary(), ['build', '--root', REPO, '--output', join(dir, 'public'), '--base-url', 'https://example.org' + PREFIX], { stdio: 'pipe' });
+  // A copy of the portal: building the repository itself would leave its search index
+  // with /portal/ addresses, which the other tests ask through `passerelle search`.
+  await cp(join(REPO, 'site.toml'), join(dir, 'site', 'site.toml'));
+  await cp(join(REPO, 'content'), join(dir, 'site', 'content'), { recursive: true });
+  execFileSync(binary(), ['build', '--root', join(dir, 'site'), '--output', join(dir, 'public'), '--base-url', 'https://example.org' + PREFIX], { stdio: 'pipe' });
   s = await start({ root: join(dir, 'public'), prefix: PREFIX });
 });
 after(async () => {
