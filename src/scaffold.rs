@@ -103,12 +103,31 @@ fn blank(config: &SiteConfig, site: &Site, kind: Kind) -> String {
             fm.push_str("status: \"TODO: active or ended\"\n");
             fm.push_str("partners:\n  - {name: \"TODO: partner organization\", sector: \"TODO: a sector\"}\n");
             fm.push_str("sources:\n  - {title: \"TODO: the document this case study draws on\", year: 2026}\n");
+            // What a practitioner acts on (issue 19): asked for, never guessed.
+            let levels: Vec<&str> = config
+                .evidence_levels
+                .iter()
+                .map(|l| l.id.as_str())
+                .collect();
+            if !levels.is_empty() {
+                let _ = writeln!(
+                    fm,
+                    "evidence_level: \"TODO: {} or not-reported\"",
+                    levels.join(", ")
+                );
+            }
+            fm.push_str("outcomes:\n  - {what: \"TODO: what changed, as the source says it\", source: \"TODO: the source that says it\"}  # or `outcomes: not-reported`\n");
+            fm.push_str(
+                "transferability: \"TODO: what the practice needs elsewhere, or not-reported\"\n",
+            );
+            fm.push_str("# contacts: [{organization: \"…\", email: \"…\"}]  # only as the sources publish them\n");
         }
         Kind::Lesson => {
             let _ = writeln!(
                 fm,
                 "evidence: [\"TODO: the case studies this lesson is drawn from\"]{cases_comment}"
             );
+            fm.push_str("# finding: worked  # or did-not-work, when the sources say which\n");
         }
         Kind::Recommendation => {
             let _ = writeln!(

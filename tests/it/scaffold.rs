@@ -18,6 +18,9 @@ fn fill(text: &str, values: &[(&str, &str)]) -> String {
             None if line.trim_start().starts_with("- {title: \"TODO") => {
                 out.push_str("  - {title: Annual report, year: 2021}")
             }
+            None if line.trim_start().starts_with("- {what: \"TODO") => {
+                out.push_str("  - {what: 300 visits, source: Annual report}")
+            }
             None if line.starts_with("## TODO") => out.push_str("## What was done"),
             None if line.starts_with("TODO") => out.push_str("Neighbours delivered food."),
             None => out.push_str(line),
@@ -64,6 +67,7 @@ fn a_new_case_study_fails_until_its_placeholders_are_replaced() {
                 ("date", "date: 2024-02-01"),
                 ("period", "period: {start: 2021-03}"),
                 ("status", "status: active"),
+                ("transferability", "transferability: not-reported"),
                 ("cities", "cities: [toronto]"),
                 ("provinces", "provinces: [ontario]"),
                 ("populations", "populations: [refugees]"),
