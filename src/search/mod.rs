@@ -150,15 +150,7 @@ impl SearchIndex {
         let once = || -> anyhow::Result<SearchIndex> {
             let index = index::open_or_create(dir)?;
             index::sync_docs(&index, docs)?;
-            let snapshot = index::Snapshot::new(&index)?;
-            Ok(SearchIndex {
-                index,
-                snapshot,
-                synonyms: synonyms::Synonyms::default(),
-                synonym_sets: Vec::new(),
-                form_cache: None,
-                fingerprint: std::sync::OnceLock::new(),
-            })
+            SearchIndex::over(index)
         };
         match once() {
             Ok(index) => Ok(index),
@@ -174,7 +166,11 @@ impl SearchIndex {
 
     /// Opens the index a build left in `dir`, for `passerelle search`.
     pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
-        let index = index::open_existing(dir)?;
+        SearchIndex::over(index::open_existing(dir)?)
+    }
+
+    /// `index` with a snapshot of it, no synonyms and no form cache.
+    fn over(index: tantivy::Index) -> anyhow::Result<SearchIndex> {
         let snapshot = index::Snapshot::new(&index)?;
         Ok(SearchIndex {
             index,
