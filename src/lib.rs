@@ -348,12 +348,26 @@ impl Project {
             Scope::Bodies(edited) => edited.clone(),
         };
         self.progress.stage("Markdown", ids.len());
+        // A build that keeps nothing lets go of each Markdown source once it is rendered:
+        // nothing reads them after this stage, and they are a fifth of the peak memory of
+        // a large site otherwise.
+        let mut sources: Vec<Option<String>> = if self.caches.keeps() {
+            vec![None; ids.len()]
+        } else {
+            site.pages
+                .iter_mut()
+                .map(|p| std::sync::Arc::get_mut(p).map(|p| std::mem::take(&mut p.body)))
+                .collect()
+        };
         let fresh: Vec<incremental::Body> = ids
             .par_iter()
-            .map(|&id| {
+            .zip(sources.par_iter_mut())
+            .map(|(&id, source)| {
                 let page = &site.pages[id];
                 let body = self.caches.body(page, &site).unwrap_or_else(|| {
-                    let (body, d) = markdown::render(page, &site);
+                    let markdown = source.take();
+                    let (body, d) =
+                        markdown::render(page, markdown.as_deref().unwrap_or(&page.body), &site);
                     (std::sync::Arc::new(body), d)
                 });
                 self.progress.advance();
@@ -378,15 +392,6 @@ impl Project {
                 }
             }
         }
-        if !self.caches.keeps() {
-            // Nothing reads the Markdown sources after this stage; a one-shot build frees
-            // them (a tenth of the peak memory on a large site).
-            for page in &mut site.pages {
-                if let Some(page) = std::sync::Arc::get_mut(page) {
-                    page.body = String::new();
-                }
-            }
-        }
         clock.lap("markdown");
         let has_errors = |other: &[Diagnostic], pages: &[Vec<Diagnostic>]| {
             other
@@ -405,10 +410,51 @@ impl Project {
             None => None,
         };
 
-        // Search: the index, related pages and the static search form; reused from the
-        // last build when pages go first (`build_after`).
         let mut files: Vec<OutputFile> = Vec::new();
         let mut related = last_related.unwrap_or_default();
+        let mut rendered = 0;
+
+        // A build that keeps nothing writes first every output that needs no search
+        // index, and lets go of those pages' HTML: the site's HTML and the index are then
+        // never in memory together. The outputs that list related pages follow the index.
+        let rendering = if self.caches.keeps() {
+            Rendering::Cached
+        } else {
+            match render::parse_templates(&theme) {
+                Ok(templates) => Rendering::Split(Box::new(templates)),
+                Err(d) => {
+                    diags.extend(d);
+                    Rendering::Broken
+                }
+            }
+        };
+        if let Rendering::Split(templates) = &rendering {
+            let input = render::RenderInput {
+                site: &site,
+                theme: &theme,
+                bodies: &bodies,
+                related: &HashMap::new(),
+                today,
+                base,
+                progress: Some(&self.progress),
+            };
+            let part = render::Part::WithoutRelated;
+            let (pages, d, n) = render::render_part(&input, templates, staging.as_ref(), part)?;
+            files.extend(pages);
+            diags.extend(d);
+            rendered += n;
+            for (page, body) in site.pages.iter().zip(&mut bodies) {
+                if !page.lists_related()
+                    && let Some(body) = std::sync::Arc::get_mut(body)
+                {
+                    body.html = String::new();
+                }
+            }
+            clock.lap("templates");
+        }
+
+        // Search: the index, related pages and the static search form; reused from the
+        // last build when pages go first (`build_after`).
         let reuse_search = match scope {
             Scope::Bodies(_) => Some(None),
             Scope::All if changed.is_some() => self.caches.search_outputs(&site).map(Some),
@@ -467,17 +513,27 @@ impl Project {
             base,
             progress: Some(&self.progress),
         };
-        let (pages, d, rendered) = match (&scope, self.caches.render()) {
-            (Scope::Bodies(edited), Some(cache)) => render::render_changed(&input, cache, edited),
-            (_, cache) => render::render_site(&input, cache, staging.as_ref())?,
+        let (pages, d, n) = match (&rendering, &scope, self.caches.render()) {
+            (Rendering::Broken, _, _) => (Vec::new(), Vec::new(), 0),
+            (Rendering::Split(templates), _, _) => {
+                let part = render::Part::Related;
+                render::render_part(&input, templates, staging.as_ref(), part)?
+            }
+            (Rendering::Cached, Scope::Bodies(edited), Some(cache)) => {
+                render::render_changed(&input, cache, edited)
+            }
+            (Rendering::Cached, _, cache) => render::render_site(&input, cache, staging.as_ref())?,
         };
         if matches!(scope, Scope::Bodies(_)) && !d.is_empty() {
             return self.run(None);
         }
         files.extend(pages);
-        self.rendered = rendered;
+        self.rendered = rendered + n;
         diags.extend(d);
-        clock.lap("templates");
+        clock.lap(match rendering {
+            Rendering::Split(_) => "templates, related",
+            _ => "templates",
+        });
 
         // Feeds, the sitemap and static files. They read front matter only, which an edit
         // of bodies keeps: such an edit reuses them with the rest of the structure.
@@ -533,6 +589,17 @@ impl Project {
     }
 }
 
+/// How a build renders its templates.
+enum Rendering {
+    /// Keeping a cache (serve, watch): every output after the search index, those whose
+    /// view did not change reused.
+    Cached,
+    /// Keeping nothing: in two parts around the search index ([`render::Part`]).
+    Split(Box<render::Templates>),
+    /// The templates do not parse (reported): nothing to render.
+    Broken,
+}
+
 /// One search document per content page and language.
 fn index_docs(
     site: &resolve::Site,
@@ -579,7 +646,7 @@ fn related_pages(
     index: &search::SearchIndex,
 ) -> anyhow::Result<HashMap<resolve::PageId, Vec<resolve::PageId>>> {
     let forums: Vec<resolve::PageId> = (0..site.pages.len())
-        .filter(|&id| site.pages[id].kind() == Some(model::Kind::Forum))
+        .filter(|&id| site.pages[id].lists_related())
         .collect();
     let asks: Vec<(String, String, Vec<String>)> = forums
         .iter()

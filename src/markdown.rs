@@ -68,10 +68,10 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders `page`'s body. Links to unknown keys are reported at their line of the file.
-pub fn render(page: &Page, site: &Site) -> (Rendered, Vec<Diagnostic>) {
+/// Renders `body`, the Markdown of `page` (its `body`, unless a build has taken it out).
+/// Links to unknown keys are reported at their line of the file.
+pub fn render(page: &Page, body: &str, site: &Site) -> (Rendered, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let body = &page.body;
     let lines = LineIndex::new(body);
     let at = |offset: usize| {
         let p = lines.pos(body, offset);

@@ -576,6 +576,12 @@ impl Page {
             _ => None,
         }
     }
+
+    /// Whether the page lists pages related to it, found by the search index: a forum
+    /// does, to point participants to what else was written on its topics.
+    pub fn lists_related(&self) -> bool {
+        self.kind() == Some(Kind::Forum)
+    }
 }
 
 #[cfg(test)]

@@ -70,19 +70,59 @@ struct Made {
 /// `Err` only when a file cannot be written: an I/O failure, not an author's mistake.
 pub fn render_site(
     input: &RenderInput,
-    mut cache: Option<&mut RenderCache>,
+    cache: Option<&mut RenderCache>,
     sink: Option<&crate::output::Staging>,
 ) -> anyhow::Result<(Vec<OutputFile>, Vec<Diagnostic>, usize)> {
-    let mut diags = Vec::new();
     let tera = match cache.as_ref().and_then(|c| c.tera.clone()) {
         Some(t) => t,
-        None => match build_tera(input.theme) {
-            Ok(t) => t,
+        None => match parse_templates(input.theme) {
+            Ok(t) => t.0,
             Err(d) => return Ok((Vec::new(), d, 0)),
         },
     };
+    render_jobs(input, tera, cache, sink, |_| true)
+}
+
+/// A part of the site's outputs, for a build that keeps nothing ([`render_part`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Every output but those that list related pages: they need no search index.
+    WithoutRelated,
+    /// The outputs that list related pages (a forum's page and its packet).
+    Related,
+}
+
+/// [`render_site`] for the outputs of `part` only, with templates already parsed and
+/// keeping nothing: a one-shot build writes every page that needs no search index, and
+/// lets go of its HTML, before the index is built, so that the two are never in memory
+/// together.
+pub fn render_part(
+    input: &RenderInput,
+    templates: &Templates,
+    sink: Option<&crate::output::Staging>,
+    part: Part,
+) -> anyhow::Result<(Vec<OutputFile>, Vec<Diagnostic>, usize)> {
+    let site = input.site;
+    render_jobs(input, templates.0.clone(), None, sink, |job| {
+        let lists_related = match job {
+            Job::Page(id) | Job::Packet(id) => site.pages[*id].lists_related(),
+            _ => false,
+        };
+        lists_related == (part == Part::Related)
+    })
+}
+
+fn render_jobs(
+    input: &RenderInput,
+    tera: Tera,
+    mut cache: Option<&mut RenderCache>,
+    sink: Option<&crate::output::Staging>,
+    select: impl Fn(&Job) -> bool,
+) -> anyhow::Result<(Vec<OutputFile>, Vec<Diagnostic>, usize)> {
+    let mut diags = Vec::new();
     let r = Renderer::new(input, tera);
-    let jobs = r.jobs();
+    let mut jobs = r.jobs();
+    jobs.retain(|job| select(job));
     let empty = HashMap::new();
     let previous = cache.as_ref().map_or(&empty, |c| &c.outputs);
     let keep = cache.is_some();
@@ -207,7 +247,11 @@ pub fn template_contexts(input: &RenderInput) -> Vec<(String, serde_json::Value)
         .collect()
 }
 
-fn build_tera(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+/// The theme's templates, parsed.
+pub struct Templates(Tera);
+
+/// Parses the theme's templates; an error names the template at fault.
+pub fn parse_templates(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     if let Err(e) = tera.add_raw_templates(
@@ -221,7 +265,7 @@ fn build_tera(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
                 .help("fix the template named above; the built-in theme's templates are in themes/default/templates/"),
         ]);
     }
-    Ok(tera)
+    Ok(Templates(tera))
 }
 
 /// Page numbers a pager shows either side of the current one; the first and last are

@@ -1,7 +1,7 @@
 //! The good fixture builds into the content model's output tree, renders what authors wrote
 //! (typography, links, sanitized HTML, translations), and `check` writes nothing.
 
-use crate::harness::{TestSite, fixtures, main_of};
+use crate::harness::{TestSite, errors, fixtures, main_of};
 
 /// Every file the content model's output tree promises for the good fixture.
 const EXPECTED_FILES: &[&str] = &[
@@ -495,4 +495,22 @@ fn a_period_of_one_month_reads_as_that_month_issue19() {
         !html.contains("October 2020 – October 2020"),
         "not as a range to itself"
     );
+}
+
+#[test]
+fn a_template_that_does_not_parse_is_reported_once_and_nothing_is_written() {
+    let site = TestSite::new("good");
+    site.write("templates/page.html", "{% if %}\n");
+    let run = site.build();
+    run.assert_code(1);
+    assert_eq!(
+        errors(&run.stderr())
+            .iter()
+            .filter(|e| e.contains("a template has an error"))
+            .count(),
+        1,
+        "the broken template must be reported exactly once:\n{}",
+        run.stderr()
+    );
+    assert!(!site.path("public").exists(), "public/ was written");
 }
