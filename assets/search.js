@@ -129,8 +129,8 @@
     const r = { b, i: 0, v() { let x = 0, s = 1, c; do { c = b[r.i++]; x += (c & 127) * s; s *= 128; } while (c & 128); return x; } };
     return r;
   }
-  async function gunzip(buf) {
-    return new Uint8Array(await new Response(new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+  async function inflate(buf) {
+    return new Uint8Array(await new Response(new Blob([buf]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer());
   }
   const shardOf = (starts, x) => { let i = 0; while (i + 1 < starts.length && starts[i + 1] <= x) i++; return i; };
   const NORM = [];
@@ -146,10 +146,13 @@
   function open(load) {
     const files = new Map(), langs = new Map();
     let meta;
-    const bin = p => memo(files, p, () => load(meta.base + p).then(gunzip));
+    const bin = p => memo(files, p, () => load(meta.base + p).then(inflate));
     const init = () => memo(files, 'meta.json', () => load('meta.json').then(b => {
       const m = JSON.parse(new TextDecoder().decode(b));
-      if (m.format !== 3) throw new Error('search: unknown format ' + m.format);
+      if (m.format !== 5) throw new Error('search: unknown format ' + m.format);
+      // Shard boundaries come as differences.
+      const sums = a => { let t = 0; return a.map(d => (t += d)); };
+      for (const L of Object.values(m.langs)) { L.postings = sums(L.postings); L.positions = sums(L.positions); }
       return (meta = m);
     }));
     // facets.bin: per language, each local doc's page and facet ids, and each page's

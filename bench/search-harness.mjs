@@ -66,8 +66,9 @@ const PAGEFIND_PAGE = (lang) => `<!DOCTYPE html>
   window.benchReady = true;
 </script></body></html>`;
 
-// A static server: gzip when asked, except files that are gzip already (Passerelle's .bin
-// shards, Pagefind's index files), which go out as they are.
+// A static server: gzip when asked, except files that are compressed already (Passerelle's
+// .bin shards, raw deflate; Pagefind's index files, gzip), which go out as they are, as
+// from a host that compresses text types only.
 // Every response is logged with the bytes of its body as sent: what the byte counts use.
 async function serve(root, extra = {}) {
   root = resolve(root);
@@ -78,7 +79,7 @@ async function serve(root, extra = {}) {
     const acceptsGzip = /\bgzip\b/.test(req.headers['accept-encoding'] || '');
     const send = (status, type, body) => {
       const headers = { 'content-type': type, 'cache-control': 'no-store' };
-      if (acceptsGzip && !isGzip(body) && body.length > 0) {
+      if (acceptsGzip && !isGzip(body) && !u.pathname.endsWith('.bin') && body.length > 0) {
         const key = u.pathname + u.search;
         if (!gz.has(key)) gz.set(key, gzipSync(body, { level: 6 }));
         body = gz.get(key);

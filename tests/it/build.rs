@@ -342,7 +342,7 @@ fn a_file_with_a_bom_and_crlf_line_ends_reads_like_any_other() {
     let page = site.public("fr/recommandations/financer-les-carrefours-alimentaires/index.html");
     assert!(page.contains("<h1>Financer les carrefours alimentaires après l’urgence</h1>"));
     assert!(page.contains("Ce fichier commence par un BOM"));
-    // The search form's .bin files are gzip: bytes, not text.
+    // The search form's .bin files are deflated: bytes, not text.
     for (path, bytes) in site
         .tree("public")
         .into_iter()

@@ -377,7 +377,7 @@ fn clean_build() -> (BTreeMap<String, Vec<u8>>, BTreeSet<String>) {
     (clean, baseline)
 }
 
-/// Every row of the search form's metadata chunks (`search/*/LANG/mN.bin`, gzipped JSON),
+/// Every row of the search form's metadata chunks (`search/*/LANG/mN.bin`, deflated JSON),
 /// each checked to be JSON.
 fn search_rows(files: &BTreeMap<String, Vec<u8>>) -> Vec<serde_json::Value> {
     use std::io::Read as _;
@@ -388,9 +388,9 @@ fn search_rows(files: &BTreeMap<String, Vec<u8>>) -> Vec<serde_json::Value> {
             continue;
         }
         let mut json = String::new();
-        flate2::read::GzDecoder::new(bytes.as_slice())
+        flate2::read::DeflateDecoder::new(bytes.as_slice())
             .read_to_string(&mut json)
-            .unwrap_or_else(|e| panic!("{path} is not gzipped text: {e}"));
+            .unwrap_or_else(|e| panic!("{path} is not deflated text: {e}"));
         let value: serde_json::Value =
             serde_json::from_str(&json).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"));
         rows.extend(value.as_array().cloned().unwrap_or_default());
@@ -440,7 +440,7 @@ fn hostile_fields_inject_nothing_into_any_output_format() {
         findings.join("\n")
     );
 
-    // The static search form: its metadata rows (gzipped JSON) hold the hostile titles as
+    // The static search form: its metadata rows (deflated JSON) hold the hostile titles as
     // data, and the URLs that search.js turns into links are the site's own paths.
     let rows = search_rows(&files);
     assert!(
