@@ -75,7 +75,7 @@ use super::synonyms::Synonyms;
 /// Version of the layout above; `search.js` refuses another.
 pub const FORMAT: u32 = 5;
 /// Documents per metadata file: showing 10 results fetches about 10 small files.
-pub const CHUNK_DOCS: usize = 4;
+pub const CHUNK_DOCS: usize = 3;
 /// Documents per fieldnorm shard: a word of a few pages fetches a few shards.
 pub const NORM_SHARD: usize = 512;
 const DICT_SHARD_BYTES: usize = 1024;
