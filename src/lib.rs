@@ -359,18 +359,82 @@ impl Project {
                 .map(|p| std::sync::Arc::get_mut(p).map(|p| std::mem::take(&mut p.body)))
                 .collect()
         };
-        let fresh: Vec<incremental::Body> = ids
+        // The templates, parsed once. A build that keeps nothing writes each content
+        // page's outputs as soon as its Markdown is rendered, and the listings after the
+        // Markdown: no page's HTML is kept beyond its own outputs, so the site's HTML and
+        // the search index are never in memory together. The outputs that list related
+        // pages wait for the index.
+        let rendering = if self.caches.keeps() {
+            Rendering::Cached
+        } else {
+            match render::parse_templates(&theme) {
+                Ok(templates) => Rendering::Split(Box::new(templates)),
+                Err(d) => {
+                    diags.extend(d);
+                    Rendering::Broken
+                }
+            }
+        };
+        // The output is streamed into the staging folder as it is made; it goes away
+        // unless the build succeeds.
+        let staging = match &write_dir {
+            Some(dir) => Some(output::Staging::create(dir)?),
+            None => None,
+        };
+        let no_related = HashMap::new();
+        let writer_input = render::RenderInput {
+            site: &site,
+            theme: &theme,
+            bodies: &[],
+            related: &no_related,
+            today,
+            base,
+            progress: None,
+        };
+        let writer = match &rendering {
+            Rendering::Split(templates) => Some(render::PageWriter::new(
+                &writer_input,
+                templates,
+                staging.as_ref(),
+            )),
+            _ => None,
+        };
+
+        let made: Vec<(incremental::Body, Vec<OutputFile>, Vec<Diagnostic>)> = ids
             .par_iter()
             .zip(sources.par_iter_mut())
             .map(|(&id, source)| {
                 let page = &site.pages[id];
-                let body = self.caches.body(page, &site).unwrap_or_else(|| {
+                let mut body = self.caches.body(page, &site).unwrap_or_else(|| {
                     let markdown = source.take();
                     let (body, d) =
                         markdown::render(page, markdown.as_deref().unwrap_or(&page.body), &site);
                     (std::sync::Arc::new(body), d)
                 });
+                let (mut pages, mut page_template_diags) = (Vec::new(), Vec::new());
+                if let Some(writer) = &writer
+                    && matches!(page.role, model::Role::Page { .. })
+                    && !page.lists_related()
+                {
+                    (pages, page_template_diags) = writer.write(id, &body.0)?;
+                    if let Some(rendered) = std::sync::Arc::get_mut(&mut body.0) {
+                        rendered.html = String::new();
+                    }
+                }
                 self.progress.advance();
+                Ok((body, pages, page_template_diags))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        drop(writer);
+        let mut files: Vec<OutputFile> = Vec::new();
+        let mut template_diags = Vec::new();
+        let mut rendered = 0;
+        let fresh: Vec<incremental::Body> = made
+            .into_iter()
+            .map(|(body, pages, d)| {
+                rendered += pages.len();
+                files.extend(pages);
+                template_diags.extend(d);
                 body
             })
             .collect();
@@ -392,7 +456,11 @@ impl Project {
                 }
             }
         }
-        clock.lap("markdown");
+        clock.lap(if matches!(rendering, Rendering::Split(_)) {
+            "markdown + pages"
+        } else {
+            "markdown"
+        });
         let has_errors = |other: &[Diagnostic], pages: &[Vec<Diagnostic>]| {
             other
                 .iter()
@@ -400,56 +468,28 @@ impl Project {
                 .any(Diagnostic::is_error)
         };
         if has_errors(&diags, &page_diags) {
+            // The pages' template problems are not reported: they may follow from these.
             diags.extend(page_diags.into_iter().flatten());
             return Ok(finish(outcome, diags, clock));
         }
-
-        // From here on, the output is streamed into the staging folder as it is made.
-        let staging = match &write_dir {
-            Some(dir) => Some(output::Staging::create(dir)?),
-            None => None,
-        };
-
-        let mut files: Vec<OutputFile> = Vec::new();
+        diags.extend(template_diags);
         let mut related = last_related.unwrap_or_default();
-        let mut rendered = 0;
 
-        // A build that keeps nothing writes first every output that needs no search
-        // index, and lets go of those pages' HTML: the site's HTML and the index are then
-        // never in memory together. The outputs that list related pages follow the index.
-        let rendering = if self.caches.keeps() {
-            Rendering::Cached
-        } else {
-            match render::parse_templates(&theme) {
-                Ok(templates) => Rendering::Split(Box::new(templates)),
-                Err(d) => {
-                    diags.extend(d);
-                    Rendering::Broken
-                }
-            }
-        };
         if let Rendering::Split(templates) = &rendering {
             let input = render::RenderInput {
                 site: &site,
                 theme: &theme,
                 bodies: &bodies,
-                related: &HashMap::new(),
+                related: &no_related,
                 today,
                 base,
                 progress: Some(&self.progress),
             };
-            let part = render::Part::WithoutRelated;
+            let part = render::Part::Listings;
             let (pages, d, n) = render::render_part(&input, templates, staging.as_ref(), part)?;
             files.extend(pages);
             diags.extend(d);
             rendered += n;
-            for (page, body) in site.pages.iter().zip(&mut bodies) {
-                if !page.lists_related()
-                    && let Some(body) = std::sync::Arc::get_mut(body)
-                {
-                    body.html = String::new();
-                }
-            }
             clock.lap("templates");
         }
 
@@ -472,19 +512,10 @@ impl Project {
             }
             None => {
                 self.progress.stage("search index", 0);
-                let docs = index_docs(&site, &bodies);
-                let index = search::SearchIndex::sync(&index_dir(root), &docs)?
+                let index = self
+                    .index(root, &site, &mut bodies)?
                     .with_synonyms(&site.config.synonyms)?
                     .with_form_cache(search::form_cache::path_for(&index_dir(root)));
-                drop(docs);
-                if !self.caches.keeps() {
-                    // The plain text was for the index only.
-                    for body in &mut bodies {
-                        if let Some(body) = std::sync::Arc::get_mut(body) {
-                            body.text = std::sync::Arc::from("");
-                        }
-                    }
-                }
                 clock.lap("search index");
                 self.progress.stage("related pages", 0);
                 related = related_pages(&site, &index)?;
@@ -600,40 +631,36 @@ enum Rendering {
     Broken,
 }
 
-/// One search document per content page and language.
-fn index_docs(
+/// The search document of page `id`, whose rendered body is `body`; `None` but for a
+/// content page.
+fn index_doc(
     site: &resolve::Site,
-    bodies: &[std::sync::Arc<markdown::Rendered>],
-) -> Vec<search::IndexDoc> {
-    site.pages
-        .iter()
-        .enumerate()
-        .filter_map(|(id, p)| {
-            let kind = p.kind()?;
-            let mut facets: Vec<(String, String)> = p
-                .fm
-                .taxonomies
-                .iter()
-                .filter(|(tax, _)| site.config.taxonomy(tax).is_some())
-                .flat_map(|(tax, terms)| terms.iter().map(move |t| (tax.clone(), t.value.clone())))
-                .collect();
-            // No taxonomy can be named `evidence`: it is a front-matter field.
-            if let Some((level, _)) = p.fm.fields.level() {
-                facets.push((search::EVIDENCE_FACET.to_string(), level.to_string()));
-            }
-            Some(search::IndexDoc {
-                key: p.key.clone(),
-                lang: p.lang.clone(),
-                kind: kind.as_str().to_string(),
-                url: site.urls[id].clone(),
-                title: p.fm.title.clone(),
-                summary: p.fm.summary.clone(),
-                body: bodies[id].text.clone(),
-                date: p.fm.date.map(|d| d.to_string()).unwrap_or_default(),
-                facets,
-            })
-        })
-        .collect()
+    id: resolve::PageId,
+    body: &markdown::Rendered,
+) -> Option<search::IndexDoc> {
+    let p = &site.pages[id];
+    let kind = p.kind()?;
+    let mut facets: Vec<(String, String)> =
+        p.fm.taxonomies
+            .iter()
+            .filter(|(tax, _)| site.config.taxonomy(tax).is_some())
+            .flat_map(|(tax, terms)| terms.iter().map(move |t| (tax.clone(), t.value.clone())))
+            .collect();
+    // No taxonomy can be named `evidence`: it is a front-matter field.
+    if let Some((level, _)) = p.fm.fields.level() {
+        facets.push((search::EVIDENCE_FACET.to_string(), level.to_string()));
+    }
+    Some(search::IndexDoc {
+        key: p.key.clone(),
+        lang: p.lang.clone(),
+        kind: kind.as_str().to_string(),
+        url: site.urls[id].clone(),
+        title: p.fm.title.clone(),
+        summary: p.fm.summary.clone(),
+        body: body.text.clone(),
+        date: p.fm.date.map(|d| d.to_string()).unwrap_or_default(),
+        facets,
+    })
 }
 
 /// How many related pages a forum lists.
@@ -689,6 +716,29 @@ pub fn load_site(opts: &BuildOptions) -> (Option<resolve::Site>, Vec<Diagnostic>
 }
 
 impl Project {
+    /// The search index of the site, brought up to date with every page's text. A build
+    /// that keeps nothing hands the text of each page over to the index, which lets go
+    /// of it once the page is indexed.
+    fn index(
+        &self,
+        root: &Path,
+        site: &resolve::Site,
+        bodies: &mut [std::sync::Arc<markdown::Rendered>],
+    ) -> anyhow::Result<search::SearchIndex> {
+        let mut update = search::SearchIndex::start(&index_dir(root))?;
+        for (id, body) in bodies.iter_mut().enumerate() {
+            if let Some(doc) = index_doc(site, id, body) {
+                update.add(&doc)?;
+            }
+            if !self.caches.keeps()
+                && let Some(body) = std::sync::Arc::get_mut(body)
+            {
+                body.text = std::sync::Arc::from("");
+            }
+        }
+        update.finish()
+    }
+
     /// Writes `file` to the staging folder when there is one; a one-shot build then keeps
     /// only its name (and sitemap entry), not its bytes.
     fn stream(

@@ -83,19 +83,20 @@ pub fn render_site(
     render_jobs(input, tera, cache, sink, |_| true)
 }
 
-/// A part of the site's outputs, for a build that keeps nothing ([`render_part`]).
+/// A part of the site's outputs, for a build that keeps nothing ([`render_part`]); the
+/// rest, each content page's own outputs, are written by a [`PageWriter`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
-    /// Every output but those that list related pages: they need no search index.
-    WithoutRelated,
-    /// The outputs that list related pages (a forum's page and its packet).
+    /// The outputs that list pages (home pages, sections, taxonomies and their terms),
+    /// and the landing, search and not-found pages.
+    Listings,
+    /// The outputs that list related pages, found by the search index (a forum's page
+    /// and its packet).
     Related,
 }
 
 /// [`render_site`] for the outputs of `part` only, with templates already parsed and
-/// keeping nothing: a one-shot build writes every page that needs no search index, and
-/// lets go of its HTML, before the index is built, so that the two are never in memory
-/// together.
+/// keeping nothing.
 pub fn render_part(
     input: &RenderInput,
     templates: &Templates,
@@ -103,13 +104,75 @@ pub fn render_part(
     part: Part,
 ) -> anyhow::Result<(Vec<OutputFile>, Vec<Diagnostic>, usize)> {
     let site = input.site;
-    render_jobs(input, templates.0.clone(), None, sink, |job| {
-        let lists_related = match job {
-            Job::Page(id) | Job::Packet(id) => site.pages[*id].lists_related(),
-            _ => false,
-        };
-        lists_related == (part == Part::Related)
+    render_jobs(input, templates.0.clone(), None, sink, |job| match job {
+        Job::Page(id) | Job::Packet(id) => part == Part::Related && site.pages[*id].lists_related(),
+        _ => part == Part::Listings,
     })
+}
+
+/// Writes the outputs of a content page as soon as its Markdown is rendered, for a build
+/// that keeps nothing: each page's HTML is then let go of at once, and the site's HTML
+/// is never in memory as a whole. Not for the pages that list related pages, which wait
+/// for the search index ([`Part::Related`]).
+pub struct PageWriter<'a> {
+    r: Renderer<'a>,
+    sink: Option<&'a crate::output::Staging>,
+}
+
+impl<'a> PageWriter<'a> {
+    /// `input.bodies` needs only the bodies that listings read (home pages' and
+    /// sections'); a content page's own comes with it to [`PageWriter::write`].
+    pub fn new(
+        input: &'a RenderInput<'a>,
+        templates: &Templates,
+        sink: Option<&'a crate::output::Staging>,
+    ) -> Self {
+        Self {
+            r: Renderer::new(input, templates.0.clone()),
+            sink,
+        }
+    }
+
+    /// Writes the outputs of page `id`, whose rendered body is `body`; returns them
+    /// (without their bytes when written) and their problems. Nothing for a page that
+    /// lists related pages.
+    pub fn write(
+        &self,
+        id: PageId,
+        body: &Rendered,
+    ) -> anyhow::Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
+        let mut files = Vec::new();
+        let mut diags = Vec::new();
+        if self.r.site.pages[id].lists_related() {
+            return Ok((files, diags));
+        }
+        for job in self.r.page_jobs(id) {
+            let made =
+                self.r
+                    .make_from(Views::with_body(&self.r, id, body), &job, false, |_, _| {
+                        None
+                    });
+            match made.file {
+                Ok(file) => files.push(written(self.sink, file, false)?),
+                Err(d) => diags.push(d),
+            }
+        }
+        Ok((files, diags))
+    }
+}
+
+/// `file` once written to `sink`, if any; a build that does not `keep` it then forgets
+/// its bytes.
+fn written(
+    sink: Option<&crate::output::Staging>,
+    file: OutputFile,
+    keep: bool,
+) -> anyhow::Result<OutputFile> {
+    let Some(sink) = sink else {
+        return Ok(file);
+    };
+    sink.write(&file)?;
+    Ok(if keep { file } else { file.without_bytes() })
 }
 
 fn render_jobs(
@@ -141,13 +204,11 @@ fn render_jobs(
                     .filter(|(old, _)| *old == hash)
                     .map(|(_, file)| file.clone())
             });
-            if let (Some(sink), Ok(file)) = (sink, &made.file) {
-                // Written at once; a one-shot build then forgets the bytes.
-                sink.write(file)?;
-                if !keep {
-                    made.file = Ok(file.clone().without_bytes());
-                }
-            }
+            // Written at once; a one-shot build then forgets the bytes.
+            made.file = match made.file {
+                Ok(file) => Ok(written(sink, file, keep)?),
+                Err(d) => Err(d),
+            };
             Ok(made)
         })
         .collect::<anyhow::Result<_>>()?;
@@ -369,13 +430,8 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let config = &site.config;
         let mut jobs = vec![Job::Landing, Job::NotFound];
-        for (id, p) in site.pages.iter().enumerate() {
-            if matches!(p.role, Role::Page { .. }) {
-                jobs.push(Job::Page(id));
-            }
-            if p.kind() == Some(Kind::Forum) {
-                jobs.push(Job::Packet(id));
-            }
+        for id in 0..site.pages.len() {
+            jobs.extend(self.page_jobs(id));
         }
         for lang in &config.languages {
             jobs.push(Job::Home(lang.clone()));
@@ -414,6 +470,19 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
+    /// The outputs of page `id` itself: a content page's, and a forum's packet.
+    fn page_jobs(&self, id: PageId) -> Vec<Job> {
+        let p = &self.site.pages[id];
+        let mut jobs = Vec::new();
+        if matches!(p.role, Role::Page { .. }) {
+            jobs.push(Job::Page(id));
+        }
+        if p.kind() == Some(Kind::Forum) {
+            jobs.push(Job::Packet(id));
+        }
+        jobs
+    }
+
     /// Builds the view of `job`; with `hashed`, hashes it and takes the file `kept` gives
     /// for its path and hash, if any, instead of rendering it again.
     fn make(
@@ -422,7 +491,17 @@ impl<'a> Renderer<'a> {
         hashed: bool,
         kept: impl Fn(&str, u64) -> Option<OutputFile>,
     ) -> Made {
-        let views = Views::new(self);
+        self.make_from(Views::new(self), job, hashed, kept)
+    }
+
+    /// [`Renderer::make`] with the given views.
+    fn make_from(
+        &self,
+        views: Views,
+        job: &Job,
+        hashed: bool,
+        kept: impl Fn(&str, u64) -> Option<OutputFile>,
+    ) -> Made {
         let output = views.output(job);
         let reads = views.into_reads();
         let output = match output {

@@ -524,6 +524,8 @@ pub enum Job {
 pub struct Views<'r> {
     r: &'r Renderer<'r>,
     reads: RefCell<Vec<PageId>>,
+    /// A body rendered just now and not among the input's (see [`super::PageWriter`]).
+    fresh: Option<(PageId, &'r Rendered)>,
 }
 
 impl<'r> Views<'r> {
@@ -531,6 +533,15 @@ impl<'r> Views<'r> {
         Self {
             r,
             reads: RefCell::new(Vec::new()),
+            fresh: None,
+        }
+    }
+
+    /// Views that read `body` as the rendered body of page `id`.
+    pub fn with_body(r: &'r Renderer<'r>, id: PageId, body: &'r Rendered) -> Self {
+        Self {
+            fresh: Some((id, body)),
+            ..Self::new(r)
         }
     }
 
@@ -548,7 +559,10 @@ impl<'r> Views<'r> {
 
     fn body(&self, id: PageId) -> &'r Rendered {
         self.reads.borrow_mut().push(id);
-        &self.r.input.bodies[id]
+        match self.fresh {
+            Some((fresh, body)) if fresh == id => body,
+            _ => &self.r.input.bodies[id],
+        }
     }
 
     pub fn output(&self, job: &Job) -> Result<Output, Diagnostic> {

@@ -392,37 +392,58 @@ pub fn open_existing(dir: &Path) -> anyhow::Result<Index> {
     Ok(index)
 }
 
-/// Makes the index hold exactly `docs`, re-indexing only changed documents.
-/// Returns the number of documents added and deleted.
-pub fn sync_docs(index: &Index, docs: &[IndexDoc]) -> anyhow::Result<(usize, usize)> {
-    let fields = Fields::new(&index.schema())?;
-    let reader = manual_reader(index)?;
-    let searcher = reader.searcher();
+/// Brings an index to hold exactly the documents given to [`Syncing::add`], one at a time,
+/// re-indexing only those that changed; [`Syncing::finish`] removes the others and commits.
+/// A build hands over each page's text as it goes, so that tantivy lets go of the text
+/// once the page is indexed.
+pub struct Syncing {
+    index: Index,
+    fields: Fields,
+    /// id -> (hash, copies) of the documents in the index. A duplicate id can only come
+    /// from a crash between delete and commit; re-indexing it repairs that.
+    existing: HashMap<String, (u64, usize)>,
+    /// The ids given so far.
+    wanted: std::collections::HashSet<String>,
+    /// Made at the first change: a build that changes nothing starts no indexing thread.
+    writer: Option<IndexWriter<PageDocument>>,
+    added: usize,
+}
 
-    // id -> (hash, copies). A duplicate id can only come from a crash between delete
-    // and commit; re-indexing it repairs that.
-    let mut existing: HashMap<String, (u64, usize)> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let ids = segment
-            .fast_fields()
-            .str("id")?
-            .context("search index: missing id column")?;
-        let hashes = segment.fast_fields().u64("hash")?;
-        let mut id = String::new();
-        for doc in segment.doc_ids_alive() {
-            let Some(ord) = ids.term_ords(doc).next() else {
-                continue;
-            };
-            ids.ord_to_str(ord, &mut id)?;
-            let hash = hashes.first(doc).unwrap_or(0);
-            let entry = existing.entry(id.clone()).or_insert((hash, 0));
-            entry.1 += 1;
+impl Syncing {
+    pub fn new(index: &Index) -> anyhow::Result<Syncing> {
+        let fields = Fields::new(&index.schema())?;
+        let reader = manual_reader(index)?;
+        let searcher = reader.searcher();
+        let mut existing: HashMap<String, (u64, usize)> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let ids = segment
+                .fast_fields()
+                .str("id")?
+                .context("search index: missing id column")?;
+            let hashes = segment.fast_fields().u64("hash")?;
+            let mut id = String::new();
+            for doc in segment.doc_ids_alive() {
+                let Some(ord) = ids.term_ords(doc).next() else {
+                    continue;
+                };
+                ids.ord_to_str(ord, &mut id)?;
+                let hash = hashes.first(doc).unwrap_or(0);
+                let entry = existing.entry(id.clone()).or_insert((hash, 0));
+                entry.1 += 1;
+            }
         }
+        Ok(Syncing {
+            index: index.clone(),
+            fields,
+            existing,
+            wanted: std::collections::HashSet::new(),
+            writer: None,
+            added: 0,
+        })
     }
 
-    let mut wanted: HashMap<String, usize> = HashMap::with_capacity(docs.len());
-    let mut to_add = Vec::new();
-    for (i, doc) in docs.iter().enumerate() {
+    /// Makes `doc` one of the index's documents.
+    pub fn add(&mut self, doc: &IndexDoc) -> anyhow::Result<()> {
         let Some(l) = lang_index(&doc.lang) else {
             bail!(
                 "search: page {} has language {:?}; the index knows {:?}",
@@ -432,43 +453,70 @@ pub fn sync_docs(index: &Index, docs: &[IndexDoc]) -> anyhow::Result<(usize, usi
             );
         };
         let id = doc_id(&doc.lang, &doc.key);
-        if wanted.insert(id.clone(), i).is_some() {
+        if !self.wanted.insert(id.clone()) {
             bail!("search: page {} in {} is indexed twice", doc.key, doc.lang);
         }
         let hash = doc_hash(doc)?;
-        match existing.get(&id) {
-            Some(&(h, 1)) if h == hash => {}
-            _ => to_add.push((id, l, hash, i)),
+        let old = self.existing.get(&id);
+        if let Some(&(h, 1)) = old
+            && h == hash
+        {
+            return Ok(());
         }
-    }
-    let to_delete: Vec<&String> = existing
-        .keys()
-        .filter(|id| !wanted.contains_key(*id))
-        .collect();
-    if to_add.is_empty() && to_delete.is_empty() {
-        return Ok((0, 0));
+        let writer = match &mut self.writer {
+            Some(w) => w,
+            None => self.writer.insert(new_writer(&self.index)?),
+        };
+        if old.is_some() {
+            writer.delete_term(Term::from_field_text(self.fields.id, &id));
+        }
+        writer.add_document(to_tantivy(&self.fields, doc, l, hash))?;
+        self.added += 1;
+        Ok(())
     }
 
+    /// Removes the documents not given to [`Syncing::add`] and commits. Returns the number
+    /// of documents added and deleted.
+    pub fn finish(self) -> anyhow::Result<(usize, usize)> {
+        let to_delete: Vec<&String> = self
+            .existing
+            .keys()
+            .filter(|id| !self.wanted.contains(*id))
+            .collect();
+        if self.writer.is_none() && to_delete.is_empty() {
+            return Ok((0, 0));
+        }
+        let mut writer = match self.writer {
+            Some(w) => w,
+            None => new_writer(&self.index)?,
+        };
+        for id in &to_delete {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        Ok((self.added, to_delete.len()))
+    }
+}
+
+fn new_writer(index: &Index) -> anyhow::Result<IndexWriter<PageDocument>> {
     let threads = std::thread::available_parallelism()
         .map(usize::from)
         .unwrap_or(1)
         .min(4);
     // 32 MB per indexing thread: enough for large segments on 10,000 pages, while the
-    // whole build stays within a few hundred MB (the site is in memory at this point).
-    let mut writer: IndexWriter<PageDocument> =
-        index.writer_with_num_threads(threads, WRITER_MEMORY_PER_THREAD * threads)?;
-    for id in &to_delete {
-        writer.delete_term(Term::from_field_text(fields.id, id));
+    // whole build stays within a few hundred MB.
+    Ok(index.writer_with_num_threads(threads, WRITER_MEMORY_PER_THREAD * threads)?)
+}
+
+/// Makes the index hold exactly `docs`, re-indexing only changed documents.
+/// Returns the number of documents added and deleted.
+pub fn sync_docs(index: &Index, docs: &[IndexDoc]) -> anyhow::Result<(usize, usize)> {
+    let mut sync = Syncing::new(index)?;
+    for doc in docs {
+        sync.add(doc)?;
     }
-    for (id, l, hash, i) in &to_add {
-        if existing.contains_key(id) {
-            writer.delete_term(Term::from_field_text(fields.id, id));
-        }
-        writer.add_document(to_tantivy(&fields, &docs[*i], *l, *hash))?;
-    }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    Ok((to_add.len(), to_delete.len()))
+    sync.finish()
 }
 
 /// A reader that reloads only when told: the snapshot must not change under a query.

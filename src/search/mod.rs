@@ -127,6 +127,42 @@ pub struct Version {
     pub url: String,
 }
 
+/// An index being brought up to date by a build, one page at a time: [`Update::add`]
+/// each page, then [`Update::finish`]. Only the pages that changed are indexed again;
+/// tantivy indexes them on its own threads while more are added.
+pub struct Update {
+    index: tantivy::Index,
+    sync: index::Syncing,
+}
+
+impl Update {
+    /// Makes `doc` one of the index's documents (two with the same key and language are
+    /// an error).
+    pub fn add(&mut self, doc: &IndexDoc) -> anyhow::Result<()> {
+        self.sync.add(doc)
+    }
+
+    /// Removes the documents of pages not added, commits, and opens the result.
+    pub fn finish(self) -> anyhow::Result<SearchIndex> {
+        self.sync.finish()?;
+        SearchIndex::over(self.index)
+    }
+}
+
+/// `once()` on the index in `dir`, and once more on a new index if it fails: the index
+/// is a cache, and one that a killed build left unusable is made again. Not when another
+/// process (a `serve` of the same site) is writing it: that one is not ours to drop.
+fn remade_if_broken<T>(dir: &Path, once: impl Fn() -> anyhow::Result<T>) -> anyhow::Result<T> {
+    match once() {
+        Ok(done) => Ok(done),
+        Err(e) if index::is_locked(&e) => Err(e),
+        Err(first) => {
+            index::discard(dir)?;
+            once().map_err(|e| e.context(format!("after {first:#}")))
+        }
+    }
+}
+
 /// The site's search index (see the module docs).
 pub struct SearchIndex {
     index: tantivy::Index,
@@ -147,21 +183,21 @@ impl SearchIndex {
     /// of a fresh index of the same docs (statistics ignore deleted documents and
     /// segment layout; see [`index`]).
     pub fn sync(dir: &Path, docs: &[IndexDoc]) -> anyhow::Result<SearchIndex> {
-        let once = || -> anyhow::Result<SearchIndex> {
+        remade_if_broken(dir, || {
             let index = index::open_or_create(dir)?;
             index::sync_docs(&index, docs)?;
             SearchIndex::over(index)
-        };
-        match once() {
-            Ok(index) => Ok(index),
-            // Another process (a `serve` of the same site) is writing it: not ours to drop.
-            Err(e) if index::is_locked(&e) => Err(e),
-            // The index is a cache: one that a killed build left unusable is made again.
-            Err(first) => {
-                index::discard(dir)?;
-                once().map_err(|e| e.context(format!("after {first:#}")))
-            }
-        }
+        })
+    }
+
+    /// Starts bringing the index in `dir` up to date a page at a time (see [`Update`]).
+    /// An index a killed build left unusable is made again.
+    pub fn start(dir: &Path) -> anyhow::Result<Update> {
+        remade_if_broken(dir, || {
+            let index = index::open_or_create(dir)?;
+            let sync = index::Syncing::new(&index)?;
+            Ok(Update { index, sync })
+        })
     }
 
     /// Opens the index a build left in `dir`, for `passerelle search`.
