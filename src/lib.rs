@@ -137,6 +137,17 @@ impl Stopwatch {
         }
     }
 
+    /// A stage that ran on a thread of its own, beside the ones timed since: its wall
+    /// time only.
+    fn beside(&mut self, stage: &'static str, wall: Duration) {
+        self.timings.push(StageTiming {
+            stage,
+            wall,
+            cpu: None,
+            peak: None,
+        });
+    }
+
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         let cpu = cpu_time();
@@ -378,7 +389,7 @@ impl Project {
         // The output is streamed into the staging folder as it is made; it goes away
         // unless the build succeeds.
         let staging = match &write_dir {
-            Some(dir) => Some(output::Staging::create(dir)?),
+            Some(dir) => Some(std::sync::Arc::new(output::Staging::create(dir)?)),
             None => None,
         };
         let no_related = HashMap::new();
@@ -395,7 +406,7 @@ impl Project {
             Rendering::Split(templates) => Some(render::PageWriter::new(
                 &writer_input,
                 templates,
-                staging.as_ref(),
+                staging.as_deref(),
             )),
             _ => None,
         };
@@ -486,7 +497,7 @@ impl Project {
                 progress: Some(&self.progress),
             };
             let part = render::Part::Listings;
-            let (pages, d, n) = render::render_part(&input, templates, staging.as_ref(), part)?;
+            let (pages, d, n) = render::render_part(&input, templates, staging.as_deref(), part)?;
             files.extend(pages);
             diags.extend(d);
             rendered += n;
@@ -500,6 +511,7 @@ impl Project {
             Scope::All if changed.is_some() => self.caches.search_outputs(&site).map(Some),
             Scope::All => None,
         };
+        let mut form: Option<SearchForm> = None;
         match reuse_search {
             _ if !opts.index => {}
             Some(kept) => {
@@ -517,20 +529,19 @@ impl Project {
                     .with_synonyms(&site.config.synonyms)?
                     .with_form_cache(search::form_cache::path_for(&index_dir(root)));
                 clock.lap("search index");
+                let index = std::sync::Arc::new(index);
+                // Most of the static form's time is spent writing its thousands of files,
+                // which leaves a core idle: it is made beside the related pages and the
+                // templates that follow.
+                form = Some(SearchForm::spawn(
+                    std::sync::Arc::clone(&index),
+                    staging.clone(),
+                    self.caches.keeps(),
+                ));
                 self.progress.stage("related pages", 0);
                 related = related_pages(&site, &index)?;
                 clock.lap("related pages");
-                self.progress.stage("search form", 0);
-                for (path, bytes) in index.export_static()? {
-                    let file = OutputFile::new(
-                        format!("search/{}", path.to_string_lossy().replace('\\', "/")),
-                        bytes,
-                    );
-                    files.push(self.stream(file, staging.as_ref())?);
-                }
-                clock.lap("static search form");
-                self.caches.keep_search_outputs(&site, &files, &related);
-                self.search = Some(std::sync::Arc::new(index));
+                self.search = Some(index);
             }
         }
 
@@ -548,12 +559,14 @@ impl Project {
             (Rendering::Broken, _, _) => (Vec::new(), Vec::new(), 0),
             (Rendering::Split(templates), _, _) => {
                 let part = render::Part::Related;
-                render::render_part(&input, templates, staging.as_ref(), part)?
+                render::render_part(&input, templates, staging.as_deref(), part)?
             }
             (Rendering::Cached, Scope::Bodies(edited), Some(cache)) => {
                 render::render_changed(&input, cache, edited)
             }
-            (Rendering::Cached, _, cache) => render::render_site(&input, cache, staging.as_ref())?,
+            (Rendering::Cached, _, cache) => {
+                render::render_site(&input, cache, staging.as_deref())?
+            }
         };
         if matches!(scope, Scope::Bodies(_)) && !d.is_empty() {
             return self.run(None);
@@ -574,6 +587,14 @@ impl Project {
                 diags.extend(page_diags.into_iter().flatten());
                 return Ok(finish(outcome, diags, clock));
             }
+            if let Some(form) = form.take() {
+                let (form_files, took) = form.wait()?;
+                clock.lap("search form, waiting");
+                clock.beside("search form, alongside", took);
+                self.caches
+                    .keep_search_outputs(&site, &form_files, &related);
+                files.extend(form_files);
+            }
             let mut feeds = Vec::new();
             for lang in &site.config.languages {
                 feeds.push(feeds::atom(&site, lang, site.config.title.get(lang)));
@@ -587,12 +608,15 @@ impl Project {
                 return Ok(finish(outcome, diags, clock));
             }
             for file in feeds {
-                files.push(self.stream(file, staging.as_ref())?);
+                files.push(self.stream(file, staging.as_deref())?);
             }
             clock.lap("feeds");
         }
 
+        drop(form);
         if let Some(staging) = staging {
+            let staging = std::sync::Arc::into_inner(staging)
+                .context("the staging folder is still being written to")?;
             self.progress.stage("writing", 0);
             staging.copy_all(&copies)?;
             staging.commit()?;
@@ -617,6 +641,63 @@ impl Project {
             });
         }
         Ok(finish(outcome, all_diags, clock))
+    }
+}
+
+/// The static search form, made and written on a thread of its own while the build goes
+/// on; waited for when dropped, so that no file is written after the build returns.
+struct SearchForm {
+    thread: Option<std::thread::JoinHandle<anyhow::Result<FormFiles>>>,
+}
+
+/// The static search form's files, and how long it took to make and write them.
+type FormFiles = (Vec<OutputFile>, Duration);
+
+impl SearchForm {
+    /// Exports `index` and writes the files to `staging` if any; a build that does not
+    /// `keep` them then forgets their bytes.
+    fn spawn(
+        index: std::sync::Arc<search::SearchIndex>,
+        staging: Option<std::sync::Arc<output::Staging>>,
+        keep: bool,
+    ) -> SearchForm {
+        let thread = std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut files = Vec::new();
+            for (path, bytes) in index.export_static()? {
+                let path = format!("search/{}", path.to_string_lossy().replace('\\', "/"));
+                let file = OutputFile::new(path, bytes);
+                files.push(match &staging {
+                    Some(s) => {
+                        s.write(&file)?;
+                        if keep { file } else { file.without_bytes() }
+                    }
+                    None => file,
+                });
+            }
+            Ok((files, started.elapsed()))
+        });
+        SearchForm {
+            thread: Some(thread),
+        }
+    }
+
+    fn wait(mut self) -> anyhow::Result<FormFiles> {
+        let thread = self
+            .thread
+            .take()
+            .context("the search form was already taken")?;
+        thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the search form's thread panicked"))?
+    }
+}
+
+impl Drop for SearchForm {
+    fn drop(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 

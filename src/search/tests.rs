@@ -585,3 +585,38 @@ fn kept_related_pages_answer_each_question_apart() {
     );
     assert_eq!(open().related_many(&ask(&[]), 5).unwrap(), all);
 }
+
+#[test]
+fn a_sync_indexes_only_what_changed_in_any_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = super::index::open_or_create(dir.path()).unwrap();
+    let first = site();
+    assert_eq!(
+        super::index::sync_docs(&index, &first).unwrap(),
+        (first.len(), 0)
+    );
+    // The same pages, in another order: nothing to do.
+    let mut reversed = first.clone();
+    reversed.reverse();
+    assert_eq!(super::index::sync_docs(&index, &reversed).unwrap(), (0, 0));
+    // One page changed, one gone, one new.
+    let mut second = site();
+    second[0].body = format!("{} Vaccination.", second[0].body).into();
+    second.pop();
+    second.push(doc(
+        "pages/about",
+        "en",
+        "page",
+        "About",
+        "About.",
+        "Portal.",
+        &[],
+    ));
+    assert_eq!(super::index::sync_docs(&index, &second).unwrap(), (2, 1));
+    // Whatever order the pages came in, the index answers as a fresh one.
+    second.reverse();
+    let fresh = tempfile::tempdir().unwrap();
+    let a = SearchIndex::over(index).unwrap();
+    let b = SearchIndex::sync(fresh.path(), &second).unwrap();
+    assert_eq!(a.export_static().unwrap(), b.export_static().unwrap());
+}
