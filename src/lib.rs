@@ -422,17 +422,18 @@ impl Project {
                         markdown::render(page, markdown.as_deref().unwrap_or(&page.body), &site);
                     (std::sync::Arc::new(body), d)
                 });
-                let (mut pages, mut page_template_diags) = (Vec::new(), Vec::new());
-                if let Some(writer) = &writer
-                    && matches!(page.role, model::Role::Page { .. })
-                    && !page.lists_related()
+                let written = match &writer {
+                    Some(writer) => writer.write(id, &body.0)?,
+                    None => None,
+                };
+                // Its outputs are written: nothing reads the HTML again.
+                if written.is_some()
+                    && let Some(rendered) = std::sync::Arc::get_mut(&mut body.0)
                 {
-                    (pages, page_template_diags) = writer.write(id, &body.0)?;
-                    if let Some(rendered) = std::sync::Arc::get_mut(&mut body.0) {
-                        rendered.html = String::new();
-                    }
+                    rendered.html = String::new();
                 }
                 self.progress.advance();
+                let (pages, page_template_diags) = written.unwrap_or_default();
                 Ok((body, pages, page_template_diags))
             })
             .collect::<anyhow::Result<_>>()?;
@@ -608,7 +609,11 @@ impl Project {
                 return Ok(finish(outcome, diags, clock));
             }
             for file in feeds {
-                files.push(self.stream(file, staging.as_deref())?);
+                files.push(output::stream(
+                    staging.as_deref(),
+                    file,
+                    self.caches.keeps(),
+                )?);
             }
             clock.lap("feeds");
         }
@@ -667,13 +672,7 @@ impl SearchForm {
             for (path, bytes) in index.export_static()? {
                 let path = format!("search/{}", path.to_string_lossy().replace('\\', "/"));
                 let file = OutputFile::new(path, bytes);
-                files.push(match &staging {
-                    Some(s) => {
-                        s.write(&file)?;
-                        if keep { file } else { file.without_bytes() }
-                    }
-                    None => file,
-                });
+                files.push(output::stream(staging.as_deref(), file, keep)?);
             }
             Ok((files, started.elapsed()))
         });
@@ -818,26 +817,6 @@ impl Project {
             }
         }
         update.finish()
-    }
-
-    /// Writes `file` to the staging folder when there is one; a one-shot build then keeps
-    /// only its name (and sitemap entry), not its bytes.
-    fn stream(
-        &self,
-        file: OutputFile,
-        staging: Option<&output::Staging>,
-    ) -> anyhow::Result<OutputFile> {
-        match staging {
-            Some(s) => {
-                s.write(&file)?;
-                Ok(if self.caches.keeps() {
-                    file
-                } else {
-                    file.without_bytes()
-                })
-            }
-            None => Ok(file),
-        }
     }
 }
 

@@ -51,6 +51,16 @@ impl OutputFile {
     }
 }
 
+/// `file`, written to `staging` when there is one; a build that does not `keep` written
+/// files then forgets their bytes (its name and sitemap entry are all it needs).
+pub fn stream(staging: Option<&Staging>, file: OutputFile, keep: bool) -> Result<OutputFile> {
+    let Some(staging) = staging else {
+        return Ok(file);
+    };
+    staging.write(&file)?;
+    Ok(if keep { file } else { file.without_bytes() })
+}
+
 /// The file every build leaves at the top of its output folder: a later build replaces
 /// only a folder that is absent, empty, or marked with it, so a mistyped `--output` never
 /// deletes a user's files.

@@ -134,18 +134,20 @@ impl<'a> PageWriter<'a> {
     }
 
     /// Writes the outputs of page `id`, whose rendered body is `body`; returns them
-    /// (without their bytes when written) and their problems. Nothing for a page that
+    /// (without their bytes when written) and their problems. `None` for a page whose
+    /// body is read later: a section's or home page's (by the listings), or one that
     /// lists related pages.
     pub fn write(
         &self,
         id: PageId,
         body: &Rendered,
-    ) -> anyhow::Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
+    ) -> anyhow::Result<Option<(Vec<OutputFile>, Vec<Diagnostic>)>> {
+        let page = &self.r.site.pages[id];
+        if !matches!(page.role, Role::Page { .. }) || page.lists_related() {
+            return Ok(None);
+        }
         let mut files = Vec::new();
         let mut diags = Vec::new();
-        if self.r.site.pages[id].lists_related() {
-            return Ok((files, diags));
-        }
         for job in self.r.page_jobs(id) {
             let made =
                 self.r
@@ -153,26 +155,12 @@ impl<'a> PageWriter<'a> {
                         None
                     });
             match made.file {
-                Ok(file) => files.push(written(self.sink, file, false)?),
+                Ok(file) => files.push(crate::output::stream(self.sink, file, false)?),
                 Err(d) => diags.push(d),
             }
         }
-        Ok((files, diags))
+        Ok(Some((files, diags)))
     }
-}
-
-/// `file` once written to `sink`, if any; a build that does not `keep` it then forgets
-/// its bytes.
-fn written(
-    sink: Option<&crate::output::Staging>,
-    file: OutputFile,
-    keep: bool,
-) -> anyhow::Result<OutputFile> {
-    let Some(sink) = sink else {
-        return Ok(file);
-    };
-    sink.write(&file)?;
-    Ok(if keep { file } else { file.without_bytes() })
 }
 
 fn render_jobs(
@@ -206,7 +194,7 @@ fn render_jobs(
             });
             // Written at once; a one-shot build then forgets the bytes.
             made.file = match made.file {
-                Ok(file) => Ok(written(sink, file, keep)?),
+                Ok(file) => Ok(crate::output::stream(sink, file, keep)?),
                 Err(d) => Err(d),
             };
             Ok(made)
