@@ -506,7 +506,15 @@ fn new_writer(index: &Index) -> anyhow::Result<IndexWriter<PageDocument>> {
         .min(4);
     // 32 MB per indexing thread: enough for large segments on 10,000 pages, while the
     // whole build stays within a few hundred MB.
-    Ok(index.writer_with_num_threads(threads, WRITER_MEMORY_PER_THREAD * threads)?)
+    let writer = index.writer_with_num_threads(threads, WRITER_MEMORY_PER_THREAD * threads)?;
+    // tantivy removes files no commit refers to only after a commit of its own. A build
+    // killed mid-commit leaves some, under the very names this writer's commit will give
+    // its files (same segments, same operation numbers): remove them before writing.
+    writer
+        .garbage_collect_files()
+        .wait()
+        .context("search index: removing what an interrupted build left")?;
+    Ok(writer)
 }
 
 /// Makes the index hold exactly `docs`, re-indexing only changed documents.

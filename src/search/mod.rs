@@ -131,6 +131,7 @@ pub struct Version {
 /// each page, then [`Update::finish`]. Only the pages that changed are indexed again;
 /// tantivy indexes them on its own threads while more are added.
 pub struct Update {
+    dir: PathBuf,
     index: tantivy::Index,
     sync: index::Syncing,
 }
@@ -143,9 +144,19 @@ impl Update {
     }
 
     /// Removes the documents of pages not added, commits, and opens the result.
+    /// If that fails, the index is dropped, so that the next build makes it afresh
+    /// rather than trip again on what this one left (the pages' text is gone by now, so
+    /// this build cannot retry).
     pub fn finish(self) -> anyhow::Result<SearchIndex> {
-        self.sync.finish()?;
-        SearchIndex::over(self.index)
+        let dir = self.dir;
+        let index = self.index;
+        let finished = self.sync.finish().and_then(|_| SearchIndex::over(index));
+        if let Err(e) = &finished
+            && !index::is_locked(e)
+        {
+            let _ = index::discard(&dir);
+        }
+        finished
     }
 }
 
@@ -196,7 +207,11 @@ impl SearchIndex {
         remade_if_broken(dir, || {
             let index = index::open_or_create(dir)?;
             let sync = index::Syncing::new(&index)?;
-            Ok(Update { index, sync })
+            Ok(Update {
+                dir: dir.to_path_buf(),
+                index,
+                sync,
+            })
         })
     }
 

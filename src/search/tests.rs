@@ -620,3 +620,31 @@ fn a_sync_indexes_only_what_changed_in_any_order() {
     let b = SearchIndex::sync(fresh.path(), &second).unwrap();
     assert_eq!(a.export_static().unwrap(), b.export_static().unwrap());
 }
+
+/// A build killed while committing leaves files the commit was writing (a deletion file,
+/// registered as tantivy's but in no committed meta.json). The next build makes the same
+/// commit, with the same file names: it must not fail on the leftovers (CI, round 26).
+#[test]
+fn a_commit_killed_midway_leaves_no_file_the_next_build_trips_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = site();
+    let mut second = site();
+    second.pop();
+    SearchIndex::sync(dir.path(), &first).unwrap();
+    let meta = dir.path().join("meta.json");
+    let committed = std::fs::read(&meta).unwrap();
+    let files = || std::fs::read_dir(dir.path()).unwrap().count();
+    let before = files();
+    // The deletion's commit, then its meta.json undone: what a kill just before the
+    // commit's last step leaves.
+    SearchIndex::sync(dir.path(), &second).unwrap();
+    assert!(files() > before, "the commit wrote no file to leave behind");
+    std::fs::write(&meta, committed).unwrap();
+
+    let index = super::index::open_or_create(dir.path()).unwrap();
+    assert_eq!(super::index::sync_docs(&index, &second).unwrap(), (0, 1));
+    let fresh = tempfile::tempdir().unwrap();
+    let a = SearchIndex::over(index).unwrap();
+    let b = SearchIndex::sync(fresh.path(), &second).unwrap();
+    assert_eq!(a.export_static().unwrap(), b.export_static().unwrap());
+}
