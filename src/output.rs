@@ -5,7 +5,6 @@
 //! killed at any moment sees the old site or the new one, never a mix. A failed build never
 //! reaches this module, so the previous `public/` stays byte-identical.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -248,6 +247,8 @@ pub struct Staging {
     /// Files of the current site that a new file may be a hard link to; cleared when the
     /// file system refuses links (another device, no hard links).
     reuse: std::sync::atomic::AtomicBool,
+    /// The folders marked to spread their subfolders ([`spread_subfolders`]).
+    spreading: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -265,13 +266,14 @@ impl Staging {
             std::fs::remove_dir_all(&dir)
                 .with_context(|| format!("cannot remove {}", dir.display()))?;
         }
-        create_dirs(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let staging = Staging {
             reuse: std::sync::atomic::AtomicBool::new(out.is_dir()),
             out: out.to_path_buf(),
             dir,
             id,
             committed: false,
+            spreading: std::sync::Mutex::default(),
         };
         let marker = staging.dir.join(MARKER);
         write_new(&marker, MARKER_TEXT.as_bytes())
@@ -283,19 +285,32 @@ impl Staging {
     /// need not all be held in memory).
     pub fn write(&self, file: &OutputFile) -> Result<()> {
         let path = self.dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            create_dirs(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        }
         self.put(&file.path, &path, &file.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 
-    /// Puts `bytes` at `path` (`rel` in the site). A file the current site already has
+    /// Puts `bytes` at `path` (`rel` in the site), making its folder if there is none
+    /// yet. The file comes first and the folder only when it is missing: most files go to
+    /// a folder that exists, and asking first would cost every file a system call.
+    fn put(&self, rel: &str, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        match self.put_in_folder(rel, path, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    self.make_dir(parent)?;
+                }
+                self.put_in_folder(rel, path, bytes)
+            }
+            done => done,
+        }
+    }
+
+    /// [`Staging::put`] into a folder that exists. A file the current site already has
     /// with the same bytes becomes a hard link to it: on a rebuild most files do not
     /// change, and a link costs the file system no new inode, nor the removal of the old
     /// site a freed one — on ext4, allocating inodes right after freeing thousands is what
     /// a rebuild of 10,000 pages spent most of its time on. Linking never changes the
     /// current site, so the swap stays all or nothing.
-    fn put(&self, rel: &str, path: &Path, bytes: &[u8]) -> Result<()> {
+    fn put_in_folder(&self, rel: &str, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         use std::sync::atomic::Ordering::Relaxed;
         if self.reuse.load(Relaxed) {
             let current = self.out.join(rel);
@@ -306,42 +321,64 @@ impl Staging {
                 match std::fs::hard_link(&current, path) {
                     Ok(()) => return Ok(()),
                     Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                    // No folder yet: `put` makes it and comes back.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(e),
                     // Another device, or no hard links here: write every file from now on.
                     Err(_) => self.reuse.store(false, Relaxed),
                 }
             }
         }
-        write_new(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+        write_new(path, bytes)
+    }
+
+    /// Creates `dir`, a folder of the staging folder, and its missing parents. A folder
+    /// is marked to spread its subfolders ([`spread_subfolders`]) before its first one is
+    /// made, once: marking every folder cost each page an open, two ioctls and a close.
+    fn make_dir(&self, dir: &Path) -> std::io::Result<()> {
+        let parent = dir.parent().filter(|p| p.starts_with(&self.dir));
+        if let Some(parent) = parent {
+            self.spread(parent);
+        }
+        match std::fs::create_dir(dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let Some(parent) = parent else { return Err(e) };
+                self.make_dir(parent)?;
+                self.spread(parent);
+                made_or_there(dir, std::fs::create_dir(dir))
+            }
+            made => made_or_there(dir, made),
+        }
+    }
+
+    fn spread(&self, dir: &Path) {
+        let mut spreading = self
+            .spreading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !spreading.contains(dir) && spread_subfolders(dir) {
+            spreading.insert(dir.to_path_buf());
+        }
     }
 
     pub fn write_all(&self, files: &[OutputFile]) -> Result<()> {
-        let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
-        for f in files {
-            if let Some(d) = Path::new(&f.path).parent() {
-                dirs.insert(self.dir.join(d));
-            }
-        }
-        for d in &dirs {
-            create_dirs(d).with_context(|| format!("cannot create {}", d.display()))?;
-        }
         files.par_iter().try_for_each(|f| {
             let path = self.dir.join(&f.path);
             self.put(&f.path, &path, &f.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))
         })
     }
 
     pub fn copy_all(&self, copies: &[(PathBuf, String)]) -> Result<()> {
         copies.par_iter().try_for_each(|(src, dest)| {
             let path = self.dir.join(dest);
-            if let Some(parent) = path.parent() {
-                create_dirs(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
-            }
             let failed = || format!("cannot copy {} to {}", src.display(), path.display());
             let len = std::fs::metadata(src).with_context(failed)?.len();
             if len <= MAX_COMPARED {
                 let bytes = std::fs::read(src).with_context(failed)?;
-                return self.put(dest, &path, &bytes);
+                return self.put(dest, &path, &bytes).with_context(failed);
+            }
+            if let Some(parent) = path.parent() {
+                self.make_dir(parent).with_context(failed)?;
             }
             match std::fs::remove_file(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
@@ -366,23 +403,12 @@ impl Drop for Staging {
     }
 }
 
-/// Creates `dir` and its missing parents, each marked as the top of a hierarchy
-/// ([`spread_subfolders`]).
-fn create_dirs(dir: &Path) -> std::io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_dirs(parent)?;
-    }
-    match std::fs::create_dir(dir) {
-        Ok(()) => {
-            spread_subfolders(dir);
-            Ok(())
-        }
-        // Another worker made it first.
+/// `made`, the outcome of creating `dir`, with a folder that was there already (made by
+/// another worker) as success.
+fn made_or_there(dir: &Path, made: std::io::Result<()>) -> std::io::Result<()> {
+    match made {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
-        Err(e) => Err(e),
+        other => other,
     }
 }
 
@@ -395,23 +421,28 @@ fn create_dirs(dir: &Path) -> std::io::Result<()> {
 /// right after removing the same tree: 300 µs a page, growing to 750 µs over three
 /// rounds, and 140 µs a page with the hint (180 µs at 50,000 pages). Other file systems
 /// refuse or ignore the flag, which changes nothing else.
+///
+/// Returns whether `dir` could be opened (whatever the file system made of the flag).
 #[cfg(target_os = "linux")]
-fn spread_subfolders(dir: &Path) {
+fn spread_subfolders(dir: &Path) -> bool {
     use rustix::fs::{IFlags, Mode, OFlags, ioctl_getflags, ioctl_setflags, open};
     let Ok(fd) = open(
         dir,
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
         Mode::empty(),
     ) else {
-        return;
+        return false;
     };
     if let Ok(flags) = ioctl_getflags(&fd) {
         let _ = ioctl_setflags(&fd, flags | IFlags::TOPDIR);
     }
+    true
 }
 
 #[cfg(not(target_os = "linux"))]
-fn spread_subfolders(_dir: &Path) {}
+fn spread_subfolders(_dir: &Path) -> bool {
+    true
+}
 
 /// Creates `path` with `bytes`. Never opens an existing file for writing: a file of the
 /// staging folder may be a hard link into the current site, which must stay as it is.
@@ -539,12 +570,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn folders_are_made_with_their_parents_and_marked_to_spread() {
+    fn folders_are_made_with_their_parents_and_those_with_subfolders_marked_to_spread() {
         let tmp = tempfile::tempdir().expect("temp dir");
-        let deep = tmp.path().join("site/en/lessons/trust");
-        create_dirs(&deep).expect("create");
-        create_dirs(&deep).expect("a folder that exists is fine");
-        assert!(deep.is_dir());
+        let staging = Staging::create(&tmp.path().join("public")).expect("staging");
+        for path in ["en/lessons/trust/index.html", "en/lessons/trust/qr.svg"] {
+            let file = OutputFile::new(path.into(), path.as_bytes().to_vec());
+            staging.write(&file).expect("write");
+        }
+        let site = staging.dir.clone();
+        assert_eq!(
+            std::fs::read(site.join("en/lessons/trust/qr.svg")).expect("read"),
+            b"en/lessons/trust/qr.svg"
+        );
         #[cfg(target_os = "linux")]
         {
             use rustix::fs::{IFlags, Mode, OFlags, ioctl_getflags, open};
@@ -557,16 +594,17 @@ mod tests {
             std::fs::create_dir(&probe).expect("probe");
             spread_subfolders(&probe);
             if flags(&probe).is_some_and(|f| f.contains(IFlags::TOPDIR)) {
-                for dir in [
-                    "site",
-                    "site/en",
-                    "site/en/lessons",
-                    "site/en/lessons/trust",
+                for (dir, marked) in [
+                    ("", true),
+                    ("en", true),
+                    ("en/lessons", true),
+                    ("en/lessons/trust", false),
                 ] {
-                    let f = flags(&tmp.path().join(dir));
-                    assert!(
-                        f.is_some_and(|f| f.contains(IFlags::TOPDIR)),
-                        "{dir}: {f:?}"
+                    let f = flags(&site.join(dir));
+                    assert_eq!(
+                        f.map(|f| f.contains(IFlags::TOPDIR)),
+                        Some(marked),
+                        "{dir:?}: {f:?}"
                     );
                 }
             }
