@@ -538,7 +538,7 @@ impl Project {
                     std::sync::Arc::clone(&index),
                     staging.clone(),
                     self.caches.keeps(),
-                ));
+                )?);
                 self.progress.stage("related pages", 0);
                 related = related_pages(&site, &index)?;
                 clock.lap("related pages");
@@ -665,20 +665,23 @@ impl SearchForm {
         index: std::sync::Arc<search::SearchIndex>,
         staging: Option<std::sync::Arc<output::Staging>>,
         keep: bool,
-    ) -> SearchForm {
-        let thread = std::thread::spawn(move || {
-            let started = Instant::now();
-            let mut files = Vec::new();
-            for (path, bytes) in index.export_static()? {
-                let path = format!("search/{}", path.to_string_lossy().replace('\\', "/"));
-                let file = OutputFile::new(path, bytes);
-                files.push(output::stream(staging.as_deref(), file, keep)?);
-            }
-            Ok((files, started.elapsed()))
-        });
-        SearchForm {
+    ) -> anyhow::Result<SearchForm> {
+        // Named, so that a profile tells its time from the rest of the build's.
+        let thread = std::thread::Builder::new()
+            .name("search-form".into())
+            .spawn(move || {
+                let started = Instant::now();
+                let mut files = Vec::new();
+                for (path, bytes) in index.export_static()? {
+                    let path = format!("search/{}", path.to_string_lossy().replace('\\', "/"));
+                    let file = OutputFile::new(path, bytes);
+                    files.push(output::stream(staging.as_deref(), file, keep)?);
+                }
+                Ok((files, started.elapsed()))
+            })?;
+        Ok(SearchForm {
             thread: Some(thread),
-        }
+        })
     }
 
     fn wait(mut self) -> anyhow::Result<FormFiles> {
