@@ -313,7 +313,13 @@ pub fn open_or_create(dir: &Path) -> anyhow::Result<Index> {
         // known as ours, which the next build drops (below), not one it must refuse.
         fs::write(&version_path, SCHEMA_VERSION)
             .with_context(|| format!("writing {}", version_path.display()))?;
-        let index = Index::create_in_dir(dir, schema())
+        let index = directory(dir)
+            .and_then(|d| {
+                if Index::exists(&d)? {
+                    return Err(tantivy::TantivyError::IndexAlreadyExists);
+                }
+                Index::create(d, schema(), tantivy::IndexSettings::default())
+            })
             .with_context(|| format!("creating the search index in {}", dir.display()))?;
         register_analyzers(&index);
         return Ok(index);
@@ -386,10 +392,16 @@ pub fn open_existing(dir: &Path) -> anyhow::Result<Index> {
             dir.display()
         );
     }
-    let index = Index::open_in_dir(dir)
+    let index = directory(dir)
+        .and_then(Index::open)
         .with_context(|| format!("opening the search index in {}", dir.display()))?;
     register_analyzers(&index);
     Ok(index)
+}
+
+/// The folder `dir` as the index reads and writes it ([`super::directory`]).
+fn directory(dir: &Path) -> tantivy::Result<super::directory::IndexDirectory> {
+    Ok(super::directory::IndexDirectory::open(dir)?)
 }
 
 /// Brings an index to hold exactly the documents given to [`Syncing::add`], one at a time,

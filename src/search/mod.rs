@@ -12,12 +12,14 @@
 //! (see [`index`]). `tests/it/search_parity.rs` checks it by running `assets/search.js`
 //! under Node against this module.
 //!
-//! Modules: [`analysis`] (tokenizer, elision, French endings), [`index`] (schema, the
+//! Modules: [`analysis`] (tokenizer, elision, French endings), [`directory`] (how the
+//! index's files are read), [`index`] (schema, the
 //! one analyzer-registering function, incremental sync, statistics), [`query`] (query
 //! language, tantivy queries, collector, snippets, related pages), [`export`] (the
 //! static form).
 
 pub mod analysis;
+mod directory;
 pub mod export;
 pub mod form_cache;
 pub mod group;
