@@ -362,7 +362,7 @@ impl Project {
         // A build that keeps nothing lets go of each Markdown source once it is rendered:
         // nothing reads them after this stage, and they are a fifth of the peak memory of
         // a large site otherwise.
-        let mut sources: Vec<Option<String>> = if self.caches.keeps() {
+        let mut sources: Vec<Option<model::Body>> = if self.caches.keeps() {
             vec![None; ids.len()]
         } else {
             site.pages
@@ -417,9 +417,12 @@ impl Project {
             .map(|(&id, source)| {
                 let page = &site.pages[id];
                 let mut body = self.caches.body(page, &site).unwrap_or_else(|| {
-                    let markdown = source.take();
+                    let source = source.take();
                     let (body, d) =
-                        markdown::render(page, markdown.as_deref().unwrap_or(&page.body), &site);
+                        match load::body_text(root, page, source.as_ref().unwrap_or(&page.body)) {
+                            Ok(markdown) => markdown::render(page, &markdown, &site),
+                            Err(problem) => (markdown::render(page, "", &site).0, vec![problem]),
+                        };
                     (std::sync::Arc::new(body), d)
                 });
                 let written = match &writer {

@@ -17,7 +17,7 @@ use walkdir::WalkDir;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, LineIndex, Pos};
 use crate::frontmatter;
-use crate::model::{Kind, Page, Role};
+use crate::model::{Body, Kind, Page, Role};
 
 pub const CONTENT_DIR: &str = "content";
 
@@ -74,7 +74,7 @@ impl LoadCache {
             modified: meta.modified().ok(),
         };
         let found = name_file(rel, config).ok()?;
-        let (page, diags) = read_page(root, found, config);
+        let (page, diags) = read_page(root, found, config, false);
         let page = page?;
         let same_outline = page.key == old.key
             && page.lang == old.lang
@@ -126,7 +126,8 @@ pub fn load_pages(
                 return (f.path.clone(), hit.clone());
             }
             let (path, key, lang) = (f.path.clone(), f.key.clone(), f.lang.clone());
-            let (page, diags) = read_page(root, f, config);
+            // A run that keeps nothing reads each body again when it renders the page.
+            let (page, diags) = read_page(root, f, config, cache.is_none());
             let page = page.map(Arc::new);
             let stamp = stamp.unwrap_or(Stamp {
                 len: 0,
@@ -319,7 +320,14 @@ fn check_section(rel: &Path, section: &str, config: &SiteConfig) -> Result<Kind,
     })
 }
 
-fn read_page(root: &Path, f: Found, config: &SiteConfig) -> (Option<Page>, Vec<Diagnostic>) {
+/// Reads and parses the page file `f`; with `defer_body`, leaves its body in the file
+/// ([`Body::InFile`], read by [`body_text`]).
+fn read_page(
+    root: &Path,
+    f: Found,
+    config: &SiteConfig,
+    defer_body: bool,
+) -> (Option<Page>, Vec<Diagnostic>) {
     let bytes = match std::fs::read(root.join(&f.path)) {
         Ok(b) => b,
         Err(e) => {
@@ -348,21 +356,57 @@ fn read_page(root: &Path, f: Found, config: &SiteConfig) -> (Option<Page>, Vec<D
     };
     let source_hash = crate::model::stable_hash(text.as_bytes());
     let (parsed, diags) = frontmatter::parse(&text, &f.path, &f.role, config);
-    let page = parsed.map(|p| Page {
+    let page = parsed.map(|p| {
         // The body is the end of the text; what comes before it is the front matter.
-        outline_hash: crate::model::stable_hash(
-            &text.as_bytes()[..text.len().saturating_sub(p.body.len())],
-        ),
-        key: f.key,
-        lang: f.lang,
-        role: f.role,
-        path: f.path,
-        fm: p.fm,
-        body: p.body,
-        body_line: p.body_line,
-        source_hash,
+        let body_start = text.len().saturating_sub(p.body.len());
+        Page {
+            outline_hash: crate::model::stable_hash(&text.as_bytes()[..body_start]),
+            key: f.key,
+            lang: f.lang,
+            role: f.role,
+            path: f.path,
+            fm: p.fm,
+            body: if defer_body {
+                Body::InFile { start: body_start }
+            } else {
+                Body::Read(p.body)
+            },
+            body_line: p.body_line,
+            source_hash,
+        }
     });
     (page, diags)
+}
+
+/// The Markdown of `body`, `page`'s body, read from the page's file when the load left
+/// it there. The file must be as it was when loaded: its front matter was read then.
+pub fn body_text<'a>(
+    root: &Path,
+    page: &Page,
+    body: &'a Body,
+) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
+    let start = match body {
+        Body::Read(text) => return Ok(std::borrow::Cow::Borrowed(text)),
+        Body::InFile { start } => *start,
+    };
+    let changed = || {
+        Diagnostic::error(
+            &page.path,
+            Pos::START,
+            "the file changed while the site was being built",
+        )
+        .help("build again")
+    };
+    let bytes = std::fs::read(root.join(&page.path)).map_err(|e| {
+        Diagnostic::error(&page.path, Pos::START, format!("cannot read the file: {e}"))
+    })?;
+    let mut text = decode(bytes).map_err(|_| changed())?;
+    if crate::model::stable_hash(text.as_bytes()) != page.source_hash
+        || !text.is_char_boundary(start)
+    {
+        return Err(changed());
+    }
+    Ok(std::borrow::Cow::Owned(text.split_off(start)))
 }
 
 /// UTF-8 without BOM and with `\n` line ends; on failure, where the first bad byte is.
@@ -477,6 +521,36 @@ title = "Case studies"
 "#,
         )
         .expect("config")
+    }
+
+    #[test]
+    fn a_deferred_body_is_read_when_rendered_and_a_changed_file_is_reported() {
+        let site = tempfile::tempdir().expect("temp dir");
+        let rel = Path::new("content/about.md");
+        std::fs::create_dir_all(site.path().join("content")).expect("content");
+        let source = "---\r\ntitle: About\r\nsummary: What it is.\r\ndate: 2024-01-10\r\n---\r\nCafe\u{301} and more.\r\n";
+        std::fs::write(site.path().join(rel), source).expect("write");
+        let c = config();
+        let read = |defer| {
+            let found = name_file(rel, &c).expect("name");
+            let (page, diags) = read_page(site.path(), found, &c, defer);
+            assert!(diags.is_empty(), "{diags:?}");
+            page.expect("page")
+        };
+        let kept = read(false);
+        let deferred = read(true);
+        assert!(matches!(deferred.body, Body::InFile { .. }));
+        let now = body_text(site.path(), &deferred, &deferred.body).expect("body");
+        // The same text as a body read at once: line ends and composed accents included.
+        assert_eq!(
+            now,
+            body_text(site.path(), &kept, &kept.body).expect("body")
+        );
+        assert_eq!(now, "Caf\u{e9} and more.\n");
+
+        std::fs::write(site.path().join(rel), source.replace("more", "less")).expect("edit");
+        let changed = body_text(site.path(), &deferred, &deferred.body).expect_err("changed");
+        assert!(changed.message.contains("changed"), "{changed:?}");
     }
 
     #[test]

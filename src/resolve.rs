@@ -693,7 +693,7 @@ mod tests {
                 taxonomies: BTreeMap::new(),
                 fields: Default::default(),
             },
-            body: String::new(),
+            body: crate::model::Body::default(),
             body_line: 1,
             source_hash: 0,
             outline_hash: 0,
