@@ -743,7 +743,7 @@ fn index_doc(
         url: site.urls[id].clone(),
         title: p.fm.title.clone(),
         summary: p.fm.summary.clone(),
-        body: body.text.clone(),
+        body: body.text.unpack().into(),
         date: p.fm.date.map(|d| d.to_string()).unwrap_or_default(),
         facets,
     })
@@ -819,7 +819,7 @@ impl Project {
             if !self.caches.keeps()
                 && let Some(body) = std::sync::Arc::get_mut(body)
             {
-                body.text = std::sync::Arc::from("");
+                body.text = markdown::PackedText::default();
             }
         }
         update.finish()

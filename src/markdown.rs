@@ -21,14 +21,38 @@ use crate::resolve::Site;
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
-    /// The text a reader sees, for search and related content. Shared with the search
-    /// document, which would otherwise copy every body.
-    pub text: std::sync::Arc<str>,
+    /// The text a reader sees, for search and related content.
+    pub text: PackedText,
     pub headings: Vec<Heading>,
     /// Keys named by `@/` links, so a later build can tell whether their targets moved.
     pub links: Vec<String>,
     /// What this rendering depends on (see [`fingerprint`]).
     pub fingerprint: u64,
+}
+
+/// A page's text, LZ4-compressed: it waits in memory for the search index, from the
+/// page's rendering until the index is fed (or, in serve and watch, until the next
+/// edit), and the text of the whole site is about as large as its Markdown. Prose
+/// takes about half the room compressed, for a few milliseconds per thousand pages.
+#[derive(Debug, Clone, Default)]
+pub struct PackedText(std::sync::Arc<[u8]>);
+
+impl PackedText {
+    pub fn pack(text: &str) -> PackedText {
+        PackedText(lz4_flex::compress_prepend_size(text.as_bytes()).into())
+    }
+
+    /// The text packed. Only [`PackedText::pack`] makes the bytes, so they always unpack
+    /// to UTF-8; were they damaged anyway, the text would come out empty.
+    pub fn unpack(&self) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        lz4_flex::decompress_size_prepended(&self.0)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
 }
 
 /// Hash of everything a page's rendered body depends on: its source, the site's Markdown
@@ -251,7 +275,7 @@ pub fn render(page: &Page, body: &str, site: &Site) -> (Rendered, Vec<Diagnostic
     (
         Rendered {
             html,
-            text: text.into(),
+            text: PackedText::pack(&text),
             headings,
             links,
             fingerprint,
@@ -506,6 +530,16 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_text_unpacks_to_itself() {
+        let text = "Réfugiés « accueillis » : l’aide alimentaire. ".repeat(200);
+        let packed = PackedText::pack(&text);
+        assert!(packed.0.len() < text.len() / 4, "{} bytes", packed.0.len());
+        assert_eq!(packed.unpack(), text);
+        assert_eq!(PackedText::pack("").unpack(), "");
+        assert_eq!(PackedText::default().unpack(), "");
+    }
 
     #[test]
     fn french_spacing_rules() {
