@@ -316,7 +316,7 @@ impl Project {
             Some(changed) if !opts.write => self.caches.body_edit(root, changed, last),
             _ => None,
         };
-        let (mut site, scope, copies, mut bodies, mut page_diags, last_related);
+        let (site, scope, copies, mut bodies, mut page_diags, last_related);
         match edit {
             Some(edit) => {
                 let last = edit.last;
@@ -359,17 +359,6 @@ impl Project {
             Scope::Bodies(edited) => edited.clone(),
         };
         self.progress.stage("Markdown", ids.len());
-        // A build that keeps nothing lets go of each Markdown source once it is rendered:
-        // nothing reads them after this stage, and they are a fifth of the peak memory of
-        // a large site otherwise.
-        let mut sources: Vec<Option<model::Body>> = if self.caches.keeps() {
-            vec![None; ids.len()]
-        } else {
-            site.pages
-                .iter_mut()
-                .map(|p| std::sync::Arc::get_mut(p).map(|p| std::mem::take(&mut p.body)))
-                .collect()
-        };
         // The templates, parsed once. A build that keeps nothing writes each content
         // page's outputs as soon as its Markdown is rendered, and the listings after the
         // Markdown: no page's HTML is kept beyond its own outputs, so the site's HTML and
@@ -413,16 +402,15 @@ impl Project {
 
         let made: Vec<(incremental::Body, Vec<OutputFile>, Vec<Diagnostic>)> = ids
             .par_iter()
-            .zip(sources.par_iter_mut())
-            .map(|(&id, source)| {
+            .map(|&id| {
                 let page = &site.pages[id];
+                // A build that keeps nothing reads each body from its file here
+                // (model::Body::InFile): the site's Markdown is never all in memory.
                 let mut body = self.caches.body(page, &site).unwrap_or_else(|| {
-                    let source = source.take();
-                    let (body, d) =
-                        match load::body_text(root, page, source.as_ref().unwrap_or(&page.body)) {
-                            Ok(markdown) => markdown::render(page, &markdown, &site),
-                            Err(problem) => (markdown::render(page, "", &site).0, vec![problem]),
-                        };
+                    let (body, d) = match load::body_text(root, page, &page.body) {
+                        Ok(markdown) => markdown::render(page, &markdown, &site),
+                        Err(problem) => (markdown::render(page, "", &site).0, vec![problem]),
+                    };
                     (std::sync::Arc::new(body), d)
                 });
                 let written = match &writer {
