@@ -328,18 +328,9 @@ fn read_page(
     config: &SiteConfig,
     defer_body: bool,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let bytes = match std::fs::read(root.join(&f.path)) {
+    let bytes = match read_file(root, &f.path) {
         Ok(b) => b,
-        Err(e) => {
-            return (
-                None,
-                vec![Diagnostic::error(
-                    &f.path,
-                    Pos::START,
-                    format!("cannot read the file: {e}"),
-                )],
-            );
-        }
+        Err(problem) => return (None, vec![problem]),
     };
     let text = match decode(bytes) {
         Ok(t) => t,
@@ -397,9 +388,7 @@ pub fn body_text<'a>(
         )
         .help("build again")
     };
-    let bytes = std::fs::read(root.join(&page.path)).map_err(|e| {
-        Diagnostic::error(&page.path, Pos::START, format!("cannot read the file: {e}"))
-    })?;
+    let bytes = read_file(root, &page.path)?;
     let mut text = decode(bytes).map_err(|_| changed())?;
     if crate::model::stable_hash(text.as_bytes()) != page.source_hash
         || !text.is_char_boundary(start)
@@ -407,6 +396,12 @@ pub fn body_text<'a>(
         return Err(changed());
     }
     Ok(std::borrow::Cow::Owned(text.split_off(start)))
+}
+
+/// The bytes of the site's file `path`, or the problem, for its author.
+fn read_file(root: &Path, path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(root.join(path))
+        .map_err(|e| Diagnostic::error(path, Pos::START, format!("cannot read the file: {e}")))
 }
 
 /// UTF-8 without BOM and with `\n` line ends; on failure, where the first bad byte is.

@@ -361,11 +361,7 @@ impl Staging {
     }
 
     pub fn write_all(&self, files: &[OutputFile]) -> Result<()> {
-        files.par_iter().try_for_each(|f| {
-            let path = self.dir.join(&f.path);
-            self.put(&f.path, &path, &f.bytes)
-                .with_context(|| format!("cannot write {}", path.display()))
-        })
+        files.par_iter().try_for_each(|f| self.write(f))
     }
 
     pub fn copy_all(&self, copies: &[(PathBuf, String)]) -> Result<()> {
