@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use anyhow::{Context, bail};
 use tantivy::fieldnorm::FieldNormReader;
@@ -205,11 +205,60 @@ pub fn doc_facets(doc: &IndexDoc) -> Vec<(String, String)> {
     facets
 }
 
-/// A page as tantivy indexes it. The body is shared with its [`IndexDoc`], not copied:
-/// tantivy queues up to 10,000 documents ahead of its indexing threads, and a
-/// `TantivyDocument` would hold every body of the site twice more (its text field and its
-/// keys field) while they wait.
-struct PageDocument(Vec<(Field, Piece)>);
+/// A page as tantivy indexes it. The body is shared with its [`IndexDoc`], not copied: a
+/// `TantivyDocument` would hold it twice more (its text field and its keys field) while
+/// it waits for an indexing thread. The document holds its place in the [`Backlog`]
+/// until tantivy drops it, indexed.
+struct PageDocument {
+    pieces: Vec<(Field, Piece)>,
+    _place: Queued,
+}
+
+/// How many documents may wait for tantivy's indexing threads. tantivy's own queue takes
+/// up to 10,000, and a build feeds pages faster than they are indexed: at 50,000 pages
+/// that queue held a fifth of the site's text. A few dozen keep both threads busy.
+const BACKLOG: usize = 64;
+
+/// The documents handed to tantivy and not yet indexed.
+#[derive(Default)]
+struct Backlog {
+    waiting: Mutex<usize>,
+    indexed: Condvar,
+}
+
+impl Backlog {
+    /// A place in the backlog, once one is free.
+    fn enter(self: &Arc<Self>) -> Queued {
+        let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
+        while *waiting >= BACKLOG {
+            waiting = self
+                .indexed
+                .wait(waiting)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *waiting += 1;
+        Queued(Arc::clone(self))
+    }
+}
+
+/// A document's place in the [`Backlog`], given back when the document is dropped:
+/// indexed, or thrown away with a writer that stopped.
+struct Queued(Arc<Backlog>);
+
+impl Drop for Queued {
+    fn drop(&mut self) {
+        let mut waiting = self
+            .0
+            .waiting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *waiting -= 1;
+        // Not at every document: the feeder then wakes once per half backlog.
+        if *waiting == BACKLOG / 2 {
+            self.0.indexed.notify_one();
+        }
+    }
+}
 
 #[derive(Debug)]
 enum Piece {
@@ -250,11 +299,11 @@ impl Document for PageDocument {
         fn pair(entry: &(Field, Piece)) -> (Field, PieceValue<'_>) {
             (entry.0, PieceValue(&entry.1))
         }
-        self.0.iter().map(pair)
+        self.pieces.iter().map(pair)
     }
 }
 
-fn to_tantivy(fields: &Fields, doc: &IndexDoc, l: usize, hash: u64) -> PageDocument {
+fn to_tantivy(fields: &Fields, doc: &IndexDoc, l: usize, hash: u64, place: Queued) -> PageDocument {
     let owned = |field: Field, text: &str| (field, Piece::Owned(text.to_string()));
     let mut d = vec![
         (fields.id, Piece::Owned(doc_id(&doc.lang, &doc.key))),
@@ -284,7 +333,10 @@ fn to_tantivy(fields: &Fields, doc: &IndexDoc, l: usize, hash: u64) -> PageDocum
     }
     d.push((body, Piece::Shared(doc.body.clone())));
     d.push((fields.keys[l], Piece::Shared(doc.body.clone())));
-    PageDocument(d)
+    PageDocument {
+        pieces: d,
+        _place: place,
+    }
 }
 
 /// Opens the index in `dir`, creating it (or recreating it, if written by another
@@ -418,6 +470,7 @@ pub struct Syncing {
     wanted: std::collections::HashSet<String>,
     /// Made at the first change: a build that changes nothing starts no indexing thread.
     writer: Option<IndexWriter<PageDocument>>,
+    backlog: Arc<Backlog>,
     added: usize,
 }
 
@@ -450,6 +503,7 @@ impl Syncing {
             existing,
             wanted: std::collections::HashSet::new(),
             writer: None,
+            backlog: Arc::default(),
             added: 0,
         })
     }
@@ -482,7 +536,8 @@ impl Syncing {
         if old.is_some() {
             writer.delete_term(Term::from_field_text(self.fields.id, &id));
         }
-        writer.add_document(to_tantivy(&self.fields, doc, l, hash))?;
+        let place = self.backlog.enter();
+        writer.add_document(to_tantivy(&self.fields, doc, l, hash, place))?;
         self.added += 1;
         Ok(())
     }
@@ -677,5 +732,37 @@ impl Bm25StatisticsProvider for Snapshot {
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
         Snapshot::doc_freq(self, term)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backlog_holds_back_the_feeder_until_half_of_it_is_indexed() {
+        let backlog = Arc::new(Backlog::default());
+        let mut queued: Vec<Queued> = (0..BACKLOG).map(|_| backlog.enter()).collect();
+        let (entered, waited) = std::sync::mpsc::channel();
+        let feeder = {
+            let backlog = Arc::clone(&backlog);
+            std::thread::spawn(move || {
+                let place = backlog.enter();
+                entered.send(()).expect("the test waits for the feeder");
+                place
+            })
+        };
+        // Full: the next document waits.
+        let wait = std::time::Duration::from_millis(100);
+        assert!(waited.recv_timeout(wait).is_err());
+        queued.truncate(BACKLOG / 2 + 1);
+        assert!(waited.recv_timeout(wait).is_err());
+        queued.pop();
+        waited
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the feeder goes on once half the backlog is indexed");
+        drop(feeder.join().expect("the feeder does not panic"));
+        drop(queued);
+        assert_eq!(*backlog.waiting.lock().expect("not poisoned"), 0);
     }
 }
