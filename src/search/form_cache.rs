@@ -59,43 +59,59 @@ pub fn fingerprint(snapshot: &Snapshot, synonyms: &[Vec<String>]) -> anyhow::Res
 
 /// The kept form, if it was made for `fingerprint`.
 pub fn read(path: &Path, fingerprint: u64) -> Option<Vec<(PathBuf, Vec<u8>)>> {
-    let bytes = std::fs::read(path).ok()?;
-    let mut rest = bytes.strip_prefix(MAGIC)?;
-    let mut take = |n: usize| -> Option<&[u8]> {
-        let (head, tail) = rest.split_at_checked(n)?;
-        rest = tail;
-        Some(head)
+    use std::io::Read as _;
+    // Read file by file, not whole: the form and a copy of it would be in memory at once.
+    let file = std::fs::File::open(path).ok()?;
+    // A damaged length must not reserve more than the file could hold.
+    let size = file.metadata().ok()?.len();
+    let mut input = std::io::BufReader::new(file);
+    let mut take = |n: usize| -> Option<Vec<u8>> {
+        if n as u64 > size {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(n).ok()?;
+        (&mut input).take(n as u64).read_to_end(&mut bytes).ok()?;
+        (bytes.len() == n).then_some(bytes)
     };
-    let u64_of = |b: &[u8]| b.try_into().ok().map(u64::from_le_bytes);
-    if u64_of(take(8)?)? != fingerprint {
+    let u64_of = |b: Vec<u8>| b.try_into().ok().map(u64::from_le_bytes);
+    if take(MAGIC.len())? != MAGIC || u64_of(take(8)?)? != fingerprint {
         return None;
     }
     let count = u64_of(take(8)?)?;
     let mut files = Vec::new();
     for _ in 0..count {
         let len = usize::try_from(u64_of(take(8)?)?).ok()?;
-        let name = std::str::from_utf8(take(len)?).ok()?.to_string();
+        let name = String::from_utf8(take(len)?).ok()?;
         let len = usize::try_from(u64_of(take(8)?)?).ok()?;
-        files.push((PathBuf::from(name), take(len)?.to_vec()));
+        files.push((PathBuf::from(name), take(len)?));
     }
+    // Nothing after the last file.
     take(1).is_none().then_some(files)
 }
 
-/// Keeps `files` for `fingerprint`: written beside, then renamed over the old copy.
 pub fn write(path: &Path, fingerprint: u64, files: &[(PathBuf, Vec<u8>)]) -> anyhow::Result<()> {
-    let mut out = Vec::with_capacity(files.iter().map(|(_, b)| b.len() + 64).sum());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&fingerprint.to_le_bytes());
-    out.extend_from_slice(&(files.len() as u64).to_le_bytes());
-    for (name, data) in files {
-        let name = name.to_string_lossy();
-        out.extend_from_slice(&(name.len() as u64).to_le_bytes());
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(&(data.len() as u64).to_le_bytes());
-        out.extend_from_slice(data);
-    }
+    use std::io::Write as _;
     let tmp = path.with_extension("bin.tmp");
-    std::fs::write(&tmp, &out).with_context(|| format!("writing {}", tmp.display()))?;
+    let writing = || -> std::io::Result<()> {
+        // Streamed: a copy of the whole form beside it was the build's peak of memory
+        // at 50,000 pages.
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        out.write_all(MAGIC)?;
+        out.write_all(&fingerprint.to_le_bytes())?;
+        out.write_all(&(files.len() as u64).to_le_bytes())?;
+        for (name, data) in files {
+            let name = name.to_string_lossy();
+            out.write_all(&(name.len() as u64).to_le_bytes())?;
+            out.write_all(name.as_bytes())?;
+            out.write_all(&(data.len() as u64).to_le_bytes())?;
+            out.write_all(data)?;
+        }
+        out.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        Ok(())
+    };
+    writing().with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("renaming {}", tmp.display()))?;
     Ok(())
 }
@@ -119,6 +135,9 @@ mod tests {
         // Truncated: ignored.
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert_eq!(read(&path, 42), None);
+        // Followed by anything: ignored too.
+        std::fs::write(&path, [&bytes[..], b"x"].concat()).unwrap();
         assert_eq!(read(&path, 42), None);
     }
 }
