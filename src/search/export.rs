@@ -184,7 +184,10 @@ struct ExportDoc {
     address: DocAddress,
     meta: MetaRow,
     norms: [u8; 3],
-    facets: Vec<(String, String)>,
+    /// Its facets, as their places in the site's sorted list of (taxonomy, term):
+    /// ascending. Numbers rather than strings: a page has several, and the site's pages
+    /// all wait here until the export is done.
+    facets: Vec<u32>,
 }
 
 struct Posting {
@@ -198,7 +201,11 @@ struct LangData {
     meta: serde_json::Value,
 }
 
-fn read_docs(snapshot: &Snapshot) -> anyhow::Result<Vec<ExportDoc>> {
+/// A facet of the form: (taxonomy, term).
+type FacetName = (String, String);
+
+/// The live documents in rank order, and the facets they have, sorted.
+fn read_docs(snapshot: &Snapshot) -> anyhow::Result<(Vec<ExportDoc>, Vec<FacetName>)> {
     let f = &snapshot.fields;
     let text = |doc: &TantivyDocument, field| {
         doc.get_first(field)
@@ -207,7 +214,11 @@ fn read_docs(snapshot: &Snapshot) -> anyhow::Result<Vec<ExportDoc>> {
             .to_string()
     };
     let mut docs = Vec::new();
+    // Facets numbered as first met; renumbered in sorted order below.
+    let mut met: HashMap<FacetName, u32> = HashMap::new();
     for (s, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
+        // A segment's facet ordinal -> the facet's number, if it is a (taxonomy, term).
+        let mut numbers: HashMap<u64, Option<u32>> = HashMap::new();
         let store = segment.get_store_reader(64)?;
         let facet_reader = segment.facet_reader("facets")?;
         let mut norm_readers = Vec::new();
@@ -232,12 +243,24 @@ fn read_docs(snapshot: &Snapshot) -> anyhow::Result<Vec<ExportDoc>> {
             }
             let mut facets = Vec::new();
             for ord in facet_reader.facet_ords(doc) {
-                facet_reader.facet_from_ord(ord, &mut facet)?;
-                if let [taxonomy, term] = facet.to_path().as_slice() {
-                    facets.push(((*taxonomy).to_string(), (*term).to_string()));
-                }
+                let number = match numbers.get(&ord) {
+                    Some(number) => *number,
+                    None => {
+                        facet_reader.facet_from_ord(ord, &mut facet)?;
+                        let number = match facet.to_path().as_slice() {
+                            [taxonomy, term] => {
+                                let next = met.len() as u32;
+                                let name = ((*taxonomy).to_string(), (*term).to_string());
+                                Some(*met.entry(name).or_insert(next))
+                            }
+                            _ => None,
+                        };
+                        numbers.insert(ord, number);
+                        number
+                    }
+                };
+                facets.extend(number);
             }
-            facets.sort();
             let address = DocAddress::new(s as u32, doc);
             docs.push(ExportDoc {
                 rank: snapshot.rank(address),
@@ -258,6 +281,20 @@ fn read_docs(snapshot: &Snapshot) -> anyhow::Result<Vec<ExportDoc>> {
             });
         }
     }
+    let mut names: Vec<(FacetName, u32)> = met.into_iter().collect();
+    names.sort();
+    let mut place = vec![0u32; names.len()];
+    for (i, (_, first_met)) in names.iter().enumerate() {
+        place[*first_met as usize] = i as u32;
+    }
+    for d in &mut docs {
+        for f in &mut d.facets {
+            *f = place[*f as usize];
+        }
+        d.facets.sort_unstable();
+        d.facets.dedup();
+    }
+    let facets = names.into_iter().map(|(name, _)| name).collect();
     docs.sort_by_key(|d| d.rank);
     // Ranks are in (key, lang) order: a page's versions are neighbours.
     let mut start = 0;
@@ -278,7 +315,7 @@ fn read_docs(snapshot: &Snapshot) -> anyhow::Result<Vec<ExportDoc>> {
         }
         start = end;
     }
-    Ok(docs)
+    Ok((docs, facets))
 }
 
 /// Live keys of a language, ascending.
@@ -538,10 +575,8 @@ fn differences(ascending: &[usize]) -> Vec<usize> {
 
 /// `facets.bin` (see the module docs). `by_lang[l]` is language `l`'s documents by local
 /// id, which is key order.
-fn facet_table(
-    by_lang: &[Vec<&ExportDoc>],
-    facet_ids: &BTreeMap<(String, String), u64>,
-) -> Vec<u8> {
+/// `facets` is the sorted list the documents' facet numbers point into.
+fn facet_table(by_lang: &[Vec<&ExportDoc>], facets: &[FacetName]) -> Vec<u8> {
     let mut out = Vec::new();
     let first: HashMap<u32, &ExportDoc> = by_lang
         .first()
@@ -564,10 +599,10 @@ fn facet_table(
         };
         // One bitmap per facet (random facets compress better this way than as
         // per-document lists); `lang` facets are implied by the table.
-        for (facet, _) in facet_ids.iter().filter(|(f, _)| f.0 != "lang") {
+        for (facet, _) in (0u32..).zip(facets).filter(|(_, f)| f.0 != "lang") {
             let mut bits = vec![0u8; docs.len().div_ceil(8)];
             for (i, (d, pair)) in docs.iter().zip(&paired).enumerate() {
-                let has = |d: &ExportDoc| d.facets.binary_search(facet).is_ok();
+                let has = |d: &ExportDoc| d.facets.binary_search(&facet).is_ok();
                 if has(d) != pair.is_some_and(has) {
                     bits[i / 8] |= 1 << (i % 8);
                 }
@@ -584,14 +619,7 @@ pub fn export(
     snapshot: &Snapshot,
     synonyms: &Synonyms,
 ) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
-    let docs = read_docs(snapshot)?;
-    let facets: BTreeSet<(String, String)> =
-        docs.iter().flat_map(|d| d.facets.iter().cloned()).collect();
-    let facet_ids: BTreeMap<(String, String), u64> = facets
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.clone(), i as u64))
-        .collect();
+    let (docs, facets) = read_docs(snapshot)?;
 
     // The languages the site has pages in, in LANGS order: the browser loads only these.
     let present: Vec<(usize, Vec<&ExportDoc>)> = (0..LANGS.len())
@@ -602,7 +630,7 @@ pub fn export(
     let languages: Vec<&str> = present.iter().map(|(l, _)| LANGS[*l]).collect();
     let mut files: Vec<(String, Vec<u8>)> = vec![(
         "facets.bin".to_string(),
-        deflate_with(&mut new_deflate(), &facet_table(&by_lang, &facet_ids))?,
+        deflate_with(&mut new_deflate(), &facet_table(&by_lang, &facets))?,
     )];
     let mut langs = serde_json::Map::new();
     for (l, docs) in &present {
