@@ -195,7 +195,7 @@ struct Posting {
     positions: Vec<u32>,
 }
 
-/// One language's part of the export.
+/// One language's part of the export, compressed.
 struct LangData {
     files: Vec<(String, Vec<u8>)>,
     meta: serde_json::Value,
@@ -342,26 +342,61 @@ fn live_keys(snapshot: &Snapshot, l: usize) -> anyhow::Result<Vec<String>> {
     Ok(out)
 }
 
-/// Cuts `items` (already serialised) into shards of about `target` bytes; returns the
-/// shards and the index of each shard's first item.
-fn shard(items: Vec<Vec<u8>>, target: usize) -> (Vec<Vec<u8>>, Vec<usize>) {
-    let mut shards = Vec::new();
-    let mut starts = Vec::new();
-    let mut current = Vec::new();
-    for (i, item) in items.into_iter().enumerate() {
-        if current.is_empty() {
-            starts.push(i);
-        }
-        current.extend_from_slice(&item);
-        if current.len() >= target {
-            shards.push(std::mem::take(&mut current));
-        }
-    }
-    if !current.is_empty() {
-        shards.push(current);
-    }
-    (shards, starts)
+/// Cuts serialised items, as they come, into shards of about `target` bytes, and
+/// remembers the index of each shard's first item.
+struct Sharder {
+    target: usize,
+    current: Vec<u8>,
+    items: usize,
+    starts: Vec<usize>,
+    /// Shards cut and not yet taken.
+    full: Vec<Vec<u8>>,
 }
+
+impl Sharder {
+    fn new(target: usize) -> Sharder {
+        Sharder {
+            target,
+            current: Vec::new(),
+            items: 0,
+            starts: Vec::new(),
+            full: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, item: &[u8]) {
+        if self.current.is_empty() {
+            self.starts.push(self.items);
+        }
+        self.items += 1;
+        self.current.extend_from_slice(item);
+        if self.current.len() >= self.target {
+            self.full.push(std::mem::take(&mut self.current));
+        }
+    }
+
+    /// The shards cut since the last call; with `last`, the one begun too.
+    fn take(&mut self, last: bool) -> Vec<Vec<u8>> {
+        if last && !self.current.is_empty() {
+            self.full.push(std::mem::take(&mut self.current));
+        }
+        std::mem::take(&mut self.full)
+    }
+}
+
+/// Each file deflated ([`deflate_with`]), on every core, in the same order.
+fn deflate_all(files: Vec<(String, Vec<u8>)>) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    files
+        .into_par_iter()
+        .map_init(new_deflate, |deflate, (path, bytes)| {
+            Ok((path, deflate_with(deflate, &bytes)?))
+        })
+        .collect()
+}
+
+/// Terms whose postings are read, encoded and cut into shards at a time: the encoded
+/// postings of all a language's terms at once were the export's peak of memory.
+const TERMS_PER_BATCH: usize = 1024;
 
 fn export_lang(
     index: &Index,
@@ -407,74 +442,93 @@ fn export_lang(
         .collect();
 
     // Postings of every term in every field, live documents only, by local id,
-    // serialised as soon as they are read: the decoded lists of all terms at once would
-    // take several times the memory of the files.
-    let encoded: Vec<(Vec<u8>, Vec<u8>, u64)> = terms
-        .par_iter()
-        .map(|term| -> anyhow::Result<(Vec<u8>, Vec<u8>, u64)> {
-            let mut t = Vec::new();
-            let mut p = Vec::new();
-            let mut weight = 0u64;
-            let mut list: Vec<Posting> = Vec::new();
-            for field in &fields {
-                list.clear();
-                let term = Term::from_field_text(*field, term);
-                for (s, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
-                    let inverted = segment.inverted_index(*field)?;
-                    let Some(mut postings) =
-                        inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?
-                    else {
-                        continue;
-                    };
-                    let alive = segment.alive_bitset();
-                    while postings.doc() != TERMINATED {
-                        let doc = postings.doc();
-                        if alive.is_none_or(|a| a.is_alive(doc)) {
-                            let mut positions = Vec::new();
-                            tantivy::postings::Postings::positions(&mut postings, &mut positions);
-                            if let Some(&d) = local.get(&DocAddress::new(s as u32, doc)) {
-                                list.push(Posting { doc: d, positions });
-                            }
+    // serialised as soon as they are read (the decoded lists of all terms at once would
+    // take several times the memory of the files), cut into shards and compressed a
+    // batch of terms at a time.
+    let encode = |term: &String| -> anyhow::Result<(Vec<u8>, Vec<u8>, u64)> {
+        let mut t = Vec::new();
+        let mut p = Vec::new();
+        let mut weight = 0u64;
+        let mut list: Vec<Posting> = Vec::new();
+        for field in &fields {
+            list.clear();
+            let term = Term::from_field_text(*field, term);
+            for (s, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
+                let inverted = segment.inverted_index(*field)?;
+                let Some(mut postings) =
+                    inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?
+                else {
+                    continue;
+                };
+                let alive = segment.alive_bitset();
+                while postings.doc() != TERMINATED {
+                    let doc = postings.doc();
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        let mut positions = Vec::new();
+                        tantivy::postings::Postings::positions(&mut postings, &mut positions);
+                        if let Some(&d) = local.get(&DocAddress::new(s as u32, doc)) {
+                            list.push(Posting { doc: d, positions });
                         }
-                        postings.advance();
                     }
-                }
-                list.sort_by_key(|p| p.doc);
-                weight += list.len() as u64;
-                varint(&mut t, list.len() as u64);
-                let mut prev = 0u32;
-                for (j, posting) in list.iter().enumerate() {
-                    let delta = if j == 0 {
-                        posting.doc
-                    } else {
-                        posting.doc - prev
-                    };
-                    varint(&mut t, u64::from(delta));
-                    prev = posting.doc;
-                }
-                for posting in &list {
-                    varint(&mut t, posting.positions.len() as u64);
-                    let mut last = 0u32;
-                    for (k, pos) in posting.positions.iter().enumerate() {
-                        varint(&mut p, u64::from(if k == 0 { *pos } else { pos - last }));
-                        last = *pos;
-                    }
+                    postings.advance();
                 }
             }
-            // Length first, so the browser can skip to one term without the others' tfs.
-            let mut block = Vec::with_capacity(p.len() + 4);
-            varint(&mut block, p.len() as u64);
-            block.extend_from_slice(&p);
-            Ok((t, block, weight))
-        })
-        .collect::<anyhow::Result<_>>()?;
-    let mut term_items = Vec::with_capacity(terms.len());
-    let mut pos_items = Vec::with_capacity(terms.len());
+            list.sort_by_key(|p| p.doc);
+            weight += list.len() as u64;
+            varint(&mut t, list.len() as u64);
+            let mut prev = 0u32;
+            for (j, posting) in list.iter().enumerate() {
+                let delta = if j == 0 {
+                    posting.doc
+                } else {
+                    posting.doc - prev
+                };
+                varint(&mut t, u64::from(delta));
+                prev = posting.doc;
+            }
+            for posting in &list {
+                varint(&mut t, posting.positions.len() as u64);
+                let mut last = 0u32;
+                for (k, pos) in posting.positions.iter().enumerate() {
+                    varint(&mut p, u64::from(if k == 0 { *pos } else { pos - last }));
+                    last = *pos;
+                }
+            }
+        }
+        // Length first, so the browser can skip to one term without the others' tfs.
+        let mut block = Vec::with_capacity(p.len() + 4);
+        varint(&mut block, p.len() as u64);
+        block.extend_from_slice(&p);
+        Ok((t, block, weight))
+    };
     let mut weights = Vec::with_capacity(terms.len());
-    for (t, block, weight) in encoded {
-        term_items.push(t);
-        pos_items.push(block);
-        weights.push(weight);
+    let mut term_sharder = Sharder::new(TERM_SHARD_BYTES);
+    let mut pos_sharder = Sharder::new(POS_SHARD_BYTES);
+    let (mut term_files, mut pos_files) = (Vec::new(), Vec::new());
+    let batches = terms.chunks(TERMS_PER_BATCH);
+    let last = batches.len().saturating_sub(1);
+    for (b, batch) in batches.enumerate() {
+        let encoded: Vec<(Vec<u8>, Vec<u8>, u64)> = batch
+            .par_iter()
+            .map(encode)
+            .collect::<anyhow::Result<_>>()?;
+        for (t, block, weight) in encoded {
+            term_sharder.push(&t);
+            pos_sharder.push(&block);
+            weights.push(weight);
+        }
+        for (sharder, files, kind) in [
+            (&mut term_sharder, &mut term_files, 't'),
+            (&mut pos_sharder, &mut pos_files, 'p'),
+        ] {
+            let shards = sharder.take(b == last);
+            let first = files.len();
+            let named = (first..)
+                .zip(shards)
+                .map(|(i, shard)| (format!("{lang}/{kind}{i}.bin"), shard))
+                .collect();
+            files.extend(deflate_all(named)?);
+        }
     }
 
     // Dictionary entries, front-coded within a shard.
@@ -504,9 +558,6 @@ fn export_lang(
         dict_shards.push(current);
     }
 
-    let (term_shards, term_starts) = shard(term_items, TERM_SHARD_BYTES);
-    let (pos_shards, pos_starts) = shard(pos_items, POS_SHARD_BYTES);
-
     let mut files = Vec::new();
     for (k, chunk) in docs.chunks(NORM_SHARD).enumerate() {
         let mut norms = Vec::with_capacity(3 * chunk.len());
@@ -521,22 +572,15 @@ fn export_lang(
             .enumerate()
             .map(|(i, s)| (format!("{lang}/d{i}.bin"), s)),
     );
-    files.extend(
-        term_shards
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| (format!("{lang}/t{i}.bin"), s)),
-    );
-    files.extend(
-        pos_shards
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| (format!("{lang}/p{i}.bin"), s)),
-    );
+    let mut files = deflate_all(files)?;
+    files.append(&mut term_files);
+    files.append(&mut pos_files);
+    let mut metas = Vec::new();
     for (i, chunk) in docs.chunks(CHUNK_DOCS).enumerate() {
         let rows: Vec<_> = chunk.iter().map(|d| &d.meta).collect();
-        files.push((format!("{lang}/m{i}.bin"), serde_json::to_vec(&rows)?));
+        metas.push((format!("{lang}/m{i}.bin"), serde_json::to_vec(&rows)?));
     }
+    files.extend(deflate_all(metas)?);
 
     let tokens: Vec<u64> = fields
         .iter()
@@ -554,8 +598,8 @@ fn export_lang(
         "dict": dict_firsts,
         // First term of each shard, as differences (a third fewer bytes on every first
         // query than the absolute ids).
-        "postings": differences(&term_starts),
-        "positions": differences(&pos_starts),
+        "postings": differences(&term_sharder.starts),
+        "positions": differences(&pos_sharder.starts),
     });
     Ok(LangData { files, meta })
 }
@@ -636,15 +680,7 @@ pub fn export(
     for (l, docs) in &present {
         let lang = LANGS[*l];
         let data = export_lang(index, snapshot, synonyms, *l, docs)?;
-        // Compressed language by language: only one language's raw shards in memory.
-        let compressed: Vec<(String, Vec<u8>)> = data
-            .files
-            .into_par_iter()
-            .map_init(new_deflate, |deflate, (path, bytes)| {
-                Ok((path, deflate_with(deflate, &bytes)?))
-            })
-            .collect::<anyhow::Result<_>>()?;
-        files.extend(compressed);
+        files.extend(data.files);
         langs.insert((*lang).to_string(), data.meta);
     }
     let mut generation = Vec::new();
@@ -747,13 +783,17 @@ mod tests {
 
     #[test]
     fn shards_cut_at_item_boundaries() {
-        let items = vec![vec![1; 5], vec![2; 5], vec![3; 20], vec![4; 1]];
-        let (shards, starts) = shard(items, 8);
-        assert_eq!(starts, vec![0, 2, 3]);
-        assert_eq!(shards.len(), 3);
-        assert_eq!(shards[0].len(), 10);
-        assert_eq!(shards[1].len(), 20);
-        assert_eq!(shards[2], vec![4]);
+        let mut sharder = Sharder::new(8);
+        sharder.push(&[1; 5]);
+        sharder.push(&[2; 5]);
+        sharder.push(&[3; 20]);
+        // Taken as they are cut: the first two; then the last, begun, at the end.
+        let first = sharder.take(false);
+        sharder.push(&[4; 1]);
+        assert_eq!(first.iter().map(Vec::len).collect::<Vec<_>>(), vec![10, 20]);
+        assert_eq!(sharder.take(true), vec![vec![4]]);
+        assert!(sharder.take(true).is_empty());
+        assert_eq!(sharder.starts, vec![0, 2, 3]);
     }
 
     #[test]
