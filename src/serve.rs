@@ -70,9 +70,9 @@ pub struct ServeOptions {
 /// The site as the server shows it: the last good build, and the current errors if any.
 #[derive(Default)]
 struct Live {
-    files: HashMap<String, Arc<[u8]>>,
+    files: HashMap<String, Arc<Vec<u8>>>,
     /// Files of `static/`, read whole: output path → (source, its stamp, bytes).
-    copies: HashMap<String, (PathBuf, Stamp, Arc<[u8]>)>,
+    copies: HashMap<String, (PathBuf, Stamp, Arc<Vec<u8>>)>,
     /// The terminal's diagnostics text while the latest build failed.
     errors: Option<String>,
     /// The index of the last good build, for `/_search`.
@@ -314,7 +314,7 @@ fn rebuild(
     }
     let index = project.search_index().cloned();
     let config = project.config().cloned();
-    let files: HashMap<String, Arc<[u8]>> = outcome
+    let files: HashMap<String, Arc<Vec<u8>>> = outcome
         .files
         .into_iter()
         .map(|f| (f.path, f.bytes))
@@ -376,8 +376,8 @@ fn rebuild(
 /// left out until the next change.
 fn read_copies(
     copies: Vec<(PathBuf, String)>,
-    previous: &HashMap<String, (PathBuf, Stamp, Arc<[u8]>)>,
-) -> HashMap<String, (PathBuf, Stamp, Arc<[u8]>)> {
+    previous: &HashMap<String, (PathBuf, Stamp, Arc<Vec<u8>>)>,
+) -> HashMap<String, (PathBuf, Stamp, Arc<Vec<u8>>)> {
     let stamp = |src: &Path| {
         std::fs::metadata(src).ok().map(|m| Stamp {
             len: m.len(),
@@ -408,7 +408,7 @@ fn read_copies(
                 && stamp(&src) == Some(before)
                 && bytes.len() as u64 == before.len
             {
-                read = Some((before, Arc::from(bytes)));
+                read = Some((before, Arc::new(bytes)));
                 break;
             }
             if kept.is_some() {
