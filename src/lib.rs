@@ -25,6 +25,7 @@ pub mod resolve;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod spill;
 pub mod text;
 pub mod theme;
 pub mod watch;
@@ -400,7 +401,25 @@ impl Project {
             _ => None,
         };
 
-        let made: Vec<(incremental::Body, Vec<OutputFile>, Vec<Diagnostic>)> = ids
+        // A build that keeps nothing sets each page's text aside for the search index in a
+        // file, not in memory (see spill.rs).
+        let spill = match &rendering {
+            Rendering::Split(_) if opts.index => {
+                let dir = index_dir(root);
+                let dir = dir.parent().unwrap_or(root);
+                Some(spill::Spill::new(dir).with_context(|| {
+                    format!("cannot make a temporary file in {}", dir.display())
+                })?)
+            }
+            _ => None,
+        };
+        type Made = (
+            incremental::Body,
+            Option<spill::Spot>,
+            Vec<OutputFile>,
+            Vec<Diagnostic>,
+        );
+        let made: Vec<Made> = ids
             .par_iter()
             .map(|&id| {
                 let page = &site.pages[id];
@@ -413,28 +432,38 @@ impl Project {
                     };
                     (std::sync::Arc::new(body), d)
                 });
+                let spot = match &spill {
+                    Some(spill) if page.kind().is_some() => {
+                        Some(spill.put(body.0.text.as_bytes())?)
+                    }
+                    _ => None,
+                };
                 let written = match &writer {
                     Some(writer) => writer.write(id, &body.0)?,
                     None => None,
                 };
-                // Its outputs are written: nothing reads the HTML again.
+                // Its outputs are written and its text set aside: nothing reads either
+                // again from here.
                 if written.is_some()
                     && let Some(rendered) = std::sync::Arc::get_mut(&mut body.0)
                 {
                     rendered.html = String::new();
+                    rendered.text = markdown::PackedText::default();
                 }
                 self.progress.advance();
                 let (pages, page_template_diags) = written.unwrap_or_default();
-                Ok((body, pages, page_template_diags))
+                Ok((body, spot, pages, page_template_diags))
             })
             .collect::<anyhow::Result<_>>()?;
         drop(writer);
         let mut files: Vec<OutputFile> = Vec::new();
         let mut template_diags = Vec::new();
         let mut rendered = 0;
+        let mut spots = Vec::new();
         let fresh: Vec<incremental::Body> = made
             .into_iter()
-            .map(|(body, pages, d)| {
+            .map(|(body, spot, pages, d)| {
+                spots.push(spot);
                 rendered += pages.len();
                 files.extend(pages);
                 template_diags.extend(d);
@@ -516,8 +545,12 @@ impl Project {
             }
             None => {
                 self.progress.stage("search index", 0);
+                let spilled = match spill {
+                    Some(spill) => Some((spill.into_reader()?, spots)),
+                    None => None,
+                };
                 let index = self
-                    .index(root, &site, &mut bodies)?
+                    .index(root, &site, &bodies, spilled)?
                     .with_synonyms(&site.config.synonyms)?
                     .with_form_cache(search::form_cache::path_for(&index_dir(root)));
                 clock.lap("search index");
@@ -705,13 +738,9 @@ enum Rendering {
     Broken,
 }
 
-/// The search document of page `id`, whose rendered body is `body`; `None` but for a
-/// content page.
-fn index_doc(
-    site: &resolve::Site,
-    id: resolve::PageId,
-    body: &markdown::Rendered,
-) -> Option<search::IndexDoc> {
+/// The search document of page `id`, whose text is `text`; `None` but for a content
+/// page.
+fn index_doc(site: &resolve::Site, id: resolve::PageId, text: String) -> Option<search::IndexDoc> {
     let p = &site.pages[id];
     let kind = p.kind()?;
     let mut facets: Vec<(String, String)> =
@@ -731,7 +760,7 @@ fn index_doc(
         url: site.urls[id].clone(),
         title: p.fm.title.clone(),
         summary: p.fm.summary.clone(),
-        body: body.text.unpack().into(),
+        body: text.into(),
         date: p.fm.date.map(|d| d.to_string()).unwrap_or_default(),
         facets,
     })
@@ -790,24 +819,27 @@ pub fn load_site(opts: &BuildOptions) -> (Option<resolve::Site>, Vec<Diagnostic>
 }
 
 impl Project {
-    /// The search index of the site, brought up to date with every page's text. A build
-    /// that keeps nothing hands the text of each page over to the index, which lets go
-    /// of it once the page is indexed.
+    /// The search index of the site, brought up to date with every page's text: from
+    /// `bodies`, or from the file a build that keeps nothing set it aside in.
     fn index(
         &self,
         root: &Path,
         site: &resolve::Site,
-        bodies: &mut [std::sync::Arc<markdown::Rendered>],
+        bodies: &[std::sync::Arc<markdown::Rendered>],
+        mut spilled: Option<(spill::Spilled, Vec<Option<spill::Spot>>)>,
     ) -> anyhow::Result<search::SearchIndex> {
         let mut update = search::SearchIndex::start(&index_dir(root))?;
-        for (id, body) in bodies.iter_mut().enumerate() {
-            if let Some(doc) = index_doc(site, id, body) {
+        for (id, body) in bodies.iter().enumerate() {
+            let text = match &mut spilled {
+                None => body.text.unpack(),
+                Some((file, spots)) => match spots.get(id).copied().flatten() {
+                    None => String::new(),
+                    Some(spot) => markdown::PackedText::unpack_bytes(&file.get(spot)?)
+                        .context("a page's text came back damaged from its temporary file")?,
+                },
+            };
+            if let Some(doc) = index_doc(site, id, text) {
                 update.add(&doc)?;
-            }
-            if !self.caches.keeps()
-                && let Some(body) = std::sync::Arc::get_mut(body)
-            {
-                body.text = markdown::PackedText::default();
             }
         }
         update.finish()

@@ -45,13 +45,22 @@ impl PackedText {
     /// The text packed. Only [`PackedText::pack`] makes the bytes, so they always unpack
     /// to UTF-8; were they damaged anyway, the text would come out empty.
     pub fn unpack(&self) -> String {
-        if self.0.is_empty() {
-            return String::new();
+        PackedText::unpack_bytes(&self.0).unwrap_or_default()
+    }
+
+    /// The bytes packed, to be kept elsewhere ([`crate::spill`]).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The text of bytes [`PackedText::as_bytes`] gave; `None` if they were damaged since.
+    pub fn unpack_bytes(bytes: &[u8]) -> Option<String> {
+        if bytes.is_empty() {
+            return Some(String::new());
         }
-        lz4_flex::decompress_size_prepended(&self.0)
+        lz4_flex::decompress_size_prepended(bytes)
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default()
     }
 }
 
