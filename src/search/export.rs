@@ -575,12 +575,6 @@ fn export_lang(
     let mut files = deflate_all(files)?;
     files.append(&mut term_files);
     files.append(&mut pos_files);
-    let mut metas = Vec::new();
-    for (i, chunk) in docs.chunks(CHUNK_DOCS).enumerate() {
-        let rows: Vec<_> = chunk.iter().map(|d| &d.meta).collect();
-        metas.push((format!("{lang}/m{i}.bin"), serde_json::to_vec(&rows)?));
-    }
-    files.extend(deflate_all(metas)?);
 
     let tokens: Vec<u64> = fields
         .iter()
@@ -602,6 +596,17 @@ fn export_lang(
         "positions": differences(&pos_sharder.starts),
     });
     Ok(LangData { files, meta })
+}
+
+/// The `mN.bin` files of language `l`, whose documents, in local id order, are `docs`.
+fn meta_files(l: usize, docs: &[&ExportDoc]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let lang = LANGS[l];
+    let mut metas = Vec::new();
+    for (i, chunk) in docs.chunks(CHUNK_DOCS).enumerate() {
+        let rows: Vec<_> = chunk.iter().map(|d| &d.meta).collect();
+        metas.push((format!("{lang}/m{i}.bin"), serde_json::to_vec(&rows)?));
+    }
+    deflate_all(metas)
 }
 
 /// Each of `ascending` less the one before it (the first as it is).
@@ -663,12 +668,27 @@ pub fn export(
     snapshot: &Snapshot,
     synonyms: &Synonyms,
 ) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
-    let (docs, facets) = read_docs(snapshot)?;
-
+    let (mut docs, facets) = read_docs(snapshot)?;
     // The languages the site has pages in, in LANGS order: the browser loads only these.
-    let present: Vec<(usize, Vec<&ExportDoc>)> = (0..LANGS.len())
-        .map(|l| (l, docs.iter().filter(|d| d.l == l).collect::<Vec<_>>()))
-        .filter(|(_, docs)| !docs.is_empty())
+    let in_lang = |docs: &[ExportDoc], l: usize| -> Vec<usize> {
+        (0..docs.len()).filter(|&i| docs[i].l == l).collect()
+    };
+    let present_langs: Vec<usize> = (0..LANGS.len())
+        .filter(|&l| docs.iter().any(|d| d.l == l))
+        .collect();
+    // The metadata files first: the documents' metadata, the largest part of them, can
+    // then go before the postings are read.
+    let mut metas = Vec::new();
+    for &l in &present_langs {
+        let of_lang: Vec<&ExportDoc> = in_lang(&docs, l).into_iter().map(|i| &docs[i]).collect();
+        metas.push(meta_files(l, &of_lang)?);
+    }
+    for d in &mut docs {
+        d.meta = MetaRow::default();
+    }
+    let present: Vec<(usize, Vec<&ExportDoc>)> = present_langs
+        .iter()
+        .map(|&l| (l, in_lang(&docs, l).into_iter().map(|i| &docs[i]).collect()))
         .collect();
     let by_lang: Vec<Vec<&ExportDoc>> = present.iter().map(|(_, d)| d.clone()).collect();
     let languages: Vec<&str> = present.iter().map(|(l, _)| LANGS[*l]).collect();
@@ -677,10 +697,11 @@ pub fn export(
         deflate_with(&mut new_deflate(), &facet_table(&by_lang, &facets))?,
     )];
     let mut langs = serde_json::Map::new();
-    for (l, docs) in &present {
+    for ((l, docs), metas) in present.iter().zip(metas) {
         let lang = LANGS[*l];
         let data = export_lang(index, snapshot, synonyms, *l, docs)?;
         files.extend(data.files);
+        files.extend(metas);
         langs.insert((*lang).to_string(), data.meta);
     }
     let mut generation = Vec::new();
