@@ -52,6 +52,8 @@ pub const TEXT_FIELDS: [&str; 3] = ["title", "summary", "body"];
 pub const BOOSTS: [f32; 3] = [3.0, 2.0, 1.0];
 
 const WRITER_MEMORY_PER_THREAD: usize = 32_000_000;
+/// Segments of about the same size that are merged together ([`new_writer`]).
+const MIN_SEGMENTS_TO_MERGE: usize = 32;
 
 /// A page's score is multiplied by its kind's weight (1 when not listed). Case studies
 /// are the portal's evidence: someone searching for an initiative's name wants the case
@@ -573,7 +575,18 @@ fn new_writer(index: &Index) -> anyhow::Result<IndexWriter<PageDocument>> {
         .min(4);
     // 32 MB per indexing thread: enough for large segments on 10,000 pages, while the
     // whole build stays within a few hundred MB.
-    let writer = index.writer_with_num_threads(threads, WRITER_MEMORY_PER_THREAD * threads)?;
+    let writer: IndexWriter<PageDocument> =
+        index.writer_with_num_threads(threads, WRITER_MEMORY_PER_THREAD * threads)?;
+    let mut merges = tantivy::indexer::LogMergePolicy::default();
+    // Each indexing thread writes a segment per 32 MB of postings: about 10 of 5,000
+    // documents at 50,000 pages. tantivy's default policy merges them from 8 on, and a
+    // merge maps every merged segment's document store whole (130 MB at 50,000 pages,
+    // the build's peak of memory) for a layout that no score depends on (see the module
+    // documentation). Only a long run of rebuilds piles up that many segments; segments
+    // mostly of deleted documents (edited pages) are merged away whatever their number.
+    merges.set_min_num_segments(MIN_SEGMENTS_TO_MERGE);
+    merges.set_del_docs_ratio_before_merge(0.5);
+    writer.set_merge_policy(Box::new(merges));
     // tantivy removes files no commit refers to only after a commit of its own. A build
     // killed mid-commit leaves some, under the very names this writer's commit will give
     // its files (same segments, same operation numbers): remove them before writing.
