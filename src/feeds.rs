@@ -75,35 +75,46 @@ pub fn atom(site: &Site, lang: &str, title: &str) -> OutputFile {
     OutputFile::new(format!("{lang}/atom.xml"), x.into_bytes())
 }
 
+/// Where the sitemap goes.
+pub const SITEMAP: &str = "sitemap.xml";
+
 /// `sitemap.xml`: every HTML page that says it belongs in the sitemap.
 pub fn sitemap(files: &[OutputFile]) -> OutputFile {
+    let mut x = Vec::new();
+    // Writing to memory does not fail.
+    let _ = write_sitemap(&mut x, files);
+    OutputFile::new(SITEMAP.into(), x)
+}
+
+/// [`sitemap`], written to `out` as it is made: a build that keeps nothing streams it
+/// to its file, as at 50,000 pages the sitemap alone is 31 MB.
+pub fn write_sitemap(out: &mut impl std::io::Write, files: &[OutputFile]) -> std::io::Result<()> {
     let mut entries: Vec<_> = files.iter().filter_map(|f| f.sitemap.as_ref()).collect();
     entries.sort_by(|a, b| a.url.cmp(&b.url));
-    let mut x = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-    );
+    out.write_all(
+        b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    )?;
     for e in entries {
-        let _ = writeln!(
-            x,
+        writeln!(
+            out,
             "  <url>\n    <loc>{}</loc>",
             crate::text::escape_xml(&e.url)
-        );
+        )?;
         if let Some(lastmod) = &e.lastmod {
-            let _ = writeln!(x, "    <lastmod>{lastmod}</lastmod>");
+            writeln!(out, "    <lastmod>{lastmod}</lastmod>")?;
         }
         if e.alternates.len() > 1 {
             for (lang, url) in &e.alternates {
-                let _ = writeln!(
-                    x,
+                writeln!(
+                    out,
                     "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
                     crate::text::escape_xml(url)
-                );
+                )?;
             }
         }
-        x.push_str("  </url>\n");
+        out.write_all(b"  </url>\n")?;
     }
-    x.push_str("</urlset>\n");
-    OutputFile::new("sitemap.xml".into(), x.into_bytes())
+    out.write_all(b"</urlset>\n")
 }
 
 /// Text escaped for an iCalendar TEXT value (RFC 5545 §3.3.11).

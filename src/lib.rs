@@ -625,13 +625,28 @@ impl Project {
                 feeds.push(feeds::atom(&site, lang, site.config.title.get(lang)));
                 feeds.extend(feeds::calendars(&site, lang, today));
             }
-            feeds.push(feeds::sitemap(&files));
+            // A build that keeps nothing streams the sitemap to its file, last; its name
+            // counts for collisions all the same.
+            let streamed_sitemap = match &staging {
+                Some(staging) if !self.caches.keeps() => Some(staging),
+                _ => None,
+            };
+            let sitemap_name =
+                streamed_sitemap.map(|_| OutputFile::new(feeds::SITEMAP.into(), Vec::new()));
+            if sitemap_name.is_none() {
+                feeds.push(feeds::sitemap(&files));
+            }
             feeds.extend(theme_static_files(&theme, &copies));
-            diags.extend(static_collisions(&copies, files.iter().chain(&feeds)));
+            let generated = files.iter().chain(&feeds).chain(&sitemap_name);
+            diags.extend(static_collisions(&copies, generated));
             if has_errors(&diags, &[]) {
                 diags.extend(page_diags.into_iter().flatten());
                 return Ok(finish(outcome, diags, clock));
             }
+            if let Some(staging) = streamed_sitemap {
+                staging.write_streamed(feeds::SITEMAP, |out| feeds::write_sitemap(out, &files))?;
+            }
+            files.extend(sitemap_name);
             for file in feeds {
                 files.push(output::stream(
                     staging.as_deref(),

@@ -291,6 +291,28 @@ impl Staging {
             .with_context(|| format!("cannot write {}", path.display()))
     }
 
+    /// Writes the file `rel` as `fill` makes it, never whole in memory: for large files
+    /// nothing else reads (the sitemap). Its folder must exist.
+    pub fn write_streamed(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let path = self.dir.join(rel);
+        let writing = || -> std::io::Result<()> {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)?;
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+            fill(&mut out)?;
+            out.into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            Ok(())
+        };
+        writing().with_context(|| format!("cannot write {}", path.display()))
+    }
+
     /// Puts `bytes` at `path` (`rel` in the site), making its folder if there is none
     /// yet. The file comes first and the folder only when it is missing: most files go to
     /// a folder that exists, and asking first would cost every file a system call.
