@@ -195,9 +195,60 @@ struct Posting {
     positions: Vec<u32>,
 }
 
-/// One language's part of the export, compressed.
+/// A data file's place in the form's order, which the generation hash follows:
+/// (0 for `facets.bin`, else 1 + the language's place in `meta.languages`; the file's
+/// kind, in `ndtpm` order; its number).
+pub type Place = (usize, usize, usize);
+
+/// Where the form's data files go as they are made, in any order: their place, their
+/// path in the generation folder, their bytes.
+pub type Sink<'a> = dyn FnMut(Place, String, Vec<u8>) -> anyhow::Result<()> + 'a;
+
+/// Hands each data file to the sink, and remembers what the generation hash needs of
+/// it: a form is written as it is made, not held whole until its name is known.
+struct Emitter<'a, 's> {
+    sink: &'a mut Sink<'s>,
+    emitted: Vec<(Place, String, u64)>,
+}
+
+impl Emitter<'_, '_> {
+    fn emit(&mut self, place: Place, path: String, bytes: Vec<u8>) -> anyhow::Result<()> {
+        self.emitted.push((place, path.clone(), fnv1a(&bytes)));
+        (self.sink)(place, path, bytes)
+    }
+
+    /// Files of one kind of a language's, numbered from 0 in order.
+    fn emit_all(
+        &mut self,
+        group: usize,
+        kind: char,
+        first: usize,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> anyhow::Result<()> {
+        let kind_place = KINDS.find(kind).context("unknown kind of file")?;
+        for (i, (path, bytes)) in (first..).zip(files) {
+            self.emit((group, kind_place, i), path, bytes)?;
+        }
+        Ok(())
+    }
+
+    /// The generation: a hash of every file's path and bytes, in the form's order.
+    fn generation(mut self) -> String {
+        self.emitted.sort_by_key(|(place, _, _)| *place);
+        let mut generation = Vec::new();
+        for (_, path, hash) in &self.emitted {
+            generation.extend_from_slice(path.as_bytes());
+            generation.extend_from_slice(&hash.to_le_bytes());
+        }
+        format!("{:016x}", fnv1a(&generation))
+    }
+}
+
+/// The kinds of a language's files, in the form's order.
+const KINDS: &str = "ndtpm";
+
+/// One language's statistics and shard boundaries, for `meta.json`.
 struct LangData {
-    files: Vec<(String, Vec<u8>)>,
     meta: serde_json::Value,
 }
 
@@ -402,6 +453,8 @@ fn export_lang(
     index: &Index,
     snapshot: &Snapshot,
     synonyms: &Synonyms,
+    out: &mut Emitter,
+    group: usize,
     l: usize,
     docs: &[&ExportDoc],
 ) -> anyhow::Result<LangData> {
@@ -504,7 +557,7 @@ fn export_lang(
     let mut weights = Vec::with_capacity(terms.len());
     let mut term_sharder = Sharder::new(TERM_SHARD_BYTES);
     let mut pos_sharder = Sharder::new(POS_SHARD_BYTES);
-    let (mut term_files, mut pos_files) = (Vec::new(), Vec::new());
+    let (mut term_files, mut pos_files) = (0, 0);
     let batches = terms.chunks(TERMS_PER_BATCH);
     let last = batches.len().saturating_sub(1);
     for (b, batch) in batches.enumerate() {
@@ -522,12 +575,13 @@ fn export_lang(
             (&mut pos_sharder, &mut pos_files, 'p'),
         ] {
             let shards = sharder.take(b == last);
-            let first = files.len();
+            let first = *files;
+            *files += shards.len();
             let named = (first..)
                 .zip(shards)
                 .map(|(i, shard)| (format!("{lang}/{kind}{i}.bin"), shard))
                 .collect();
-            files.extend(deflate_all(named)?);
+            out.emit_all(group, kind, first, deflate_all(named)?)?;
         }
     }
 
@@ -558,23 +612,20 @@ fn export_lang(
         dict_shards.push(current);
     }
 
-    let mut files = Vec::new();
+    let mut norm_files = Vec::new();
     for (k, chunk) in docs.chunks(NORM_SHARD).enumerate() {
         let mut norms = Vec::with_capacity(3 * chunk.len());
         for f in 0..3 {
             norms.extend(chunk.iter().map(|d| d.norms[f]));
         }
-        files.push((format!("{lang}/n{k}.bin"), norms));
+        norm_files.push((format!("{lang}/n{k}.bin"), norms));
     }
-    files.extend(
-        dict_shards
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| (format!("{lang}/d{i}.bin"), s)),
-    );
-    let mut files = deflate_all(files)?;
-    files.append(&mut term_files);
-    files.append(&mut pos_files);
+    out.emit_all(group, 'n', 0, deflate_all(norm_files)?)?;
+    let dict_files = (0..)
+        .zip(dict_shards)
+        .map(|(i, s)| (format!("{lang}/d{i}.bin"), s))
+        .collect();
+    out.emit_all(group, 'd', 0, deflate_all(dict_files)?)?;
 
     let tokens: Vec<u64> = fields
         .iter()
@@ -595,7 +646,7 @@ fn export_lang(
         "postings": differences(&term_sharder.starts),
         "positions": differences(&pos_sharder.starts),
     });
-    Ok(LangData { files, meta })
+    Ok(LangData { meta })
 }
 
 /// The `mN.bin` files of language `l`, whose documents, in local id order, are `docs`.
@@ -662,12 +713,48 @@ fn facet_table(by_lang: &[Vec<&ExportDoc>], facets: &[FacetName]) -> Vec<u8> {
     out
 }
 
-/// Writes the static form (see the module docs).
+/// The static form (see the module docs) in memory: (path relative to `public/search/`,
+/// bytes), `meta.json` and the script first, then the data files in the form's order.
 pub fn export(
     index: &Index,
     snapshot: &Snapshot,
     synonyms: &Synonyms,
 ) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut files: Vec<(Place, String, Vec<u8>)> = Vec::new();
+    let (generation, meta) = export_to(index, snapshot, synonyms, &mut |place, path, bytes| {
+        files.push((place, path, bytes));
+        Ok(())
+    })?;
+    files.sort_by_key(|(place, _, _)| *place);
+    let mut out = vec![
+        (PathBuf::from("meta.json"), meta),
+        (PathBuf::from("search.js"), script()),
+    ];
+    out.extend(
+        files
+            .into_iter()
+            .map(|(_, path, bytes)| (PathBuf::from(&generation).join(path), bytes)),
+    );
+    Ok(out)
+}
+
+/// The script, as published beside `meta.json`.
+pub fn script() -> Vec<u8> {
+    published_script(SEARCH_JS).into_bytes()
+}
+
+/// Makes the static form, handing each data file to `sink` as soon as it is made (their
+/// folder is the generation, known at the end); returns the generation and `meta.json`.
+pub fn export_to(
+    index: &Index,
+    snapshot: &Snapshot,
+    synonyms: &Synonyms,
+    sink: &mut Sink,
+) -> anyhow::Result<(String, Vec<u8>)> {
+    let mut out = Emitter {
+        sink,
+        emitted: Vec::new(),
+    };
     let (mut docs, facets) = read_docs(snapshot)?;
     // The languages the site has pages in, in LANGS order: the browser loads only these.
     let in_lang = |docs: &[ExportDoc], l: usize| -> Vec<usize> {
@@ -678,10 +765,9 @@ pub fn export(
         .collect();
     // The metadata files first: the documents' metadata, the largest part of them, can
     // then go before the postings are read.
-    let mut metas = Vec::new();
-    for &l in &present_langs {
+    for (group, &l) in (1..).zip(&present_langs) {
         let of_lang: Vec<&ExportDoc> = in_lang(&docs, l).into_iter().map(|i| &docs[i]).collect();
-        metas.push(meta_files(l, &of_lang)?);
+        out.emit_all(group, 'm', 0, meta_files(l, &of_lang)?)?;
     }
     for d in &mut docs {
         d.meta = MetaRow::default();
@@ -692,24 +778,19 @@ pub fn export(
         .collect();
     let by_lang: Vec<Vec<&ExportDoc>> = present.iter().map(|(_, d)| d.clone()).collect();
     let languages: Vec<&str> = present.iter().map(|(l, _)| LANGS[*l]).collect();
-    let mut files: Vec<(String, Vec<u8>)> = vec![(
+    let table = facet_table(&by_lang, &facets);
+    out.emit(
+        (0, 0, 0),
         "facets.bin".to_string(),
-        deflate_with(&mut new_deflate(), &facet_table(&by_lang, &facets))?,
-    )];
+        deflate_with(&mut new_deflate(), &table)?,
+    )?;
     let mut langs = serde_json::Map::new();
-    for ((l, docs), metas) in present.iter().zip(metas) {
+    for (group, (l, docs)) in (1..).zip(&present) {
         let lang = LANGS[*l];
-        let data = export_lang(index, snapshot, synonyms, *l, docs)?;
-        files.extend(data.files);
-        files.extend(metas);
+        let data = export_lang(index, snapshot, synonyms, &mut out, group, *l, docs)?;
         langs.insert((*lang).to_string(), data.meta);
     }
-    let mut generation = Vec::new();
-    for (path, bytes) in &files {
-        generation.extend_from_slice(path.as_bytes());
-        generation.extend_from_slice(&fnv1a(bytes).to_le_bytes());
-    }
-    let generation = format!("{:016x}", fnv1a(&generation));
+    let generation = out.generation();
 
     let n = snapshot.num_docs;
     let idf_overrides: BTreeMap<String, i64> = (1..=n)
@@ -742,20 +823,7 @@ pub fn export(
         "languages": languages,
         "langs": langs,
     });
-
-    let mut out: Vec<(PathBuf, Vec<u8>)> = vec![
-        (PathBuf::from("meta.json"), serde_json::to_vec(&meta)?),
-        (
-            PathBuf::from("search.js"),
-            published_script(SEARCH_JS).into_bytes(),
-        ),
-    ];
-    out.extend(
-        files
-            .into_iter()
-            .map(|(path, bytes)| (PathBuf::from(&generation).join(path), bytes)),
-    );
-    Ok(out)
+    Ok((generation, serde_json::to_vec(&meta)?))
 }
 
 #[cfg(test)]
