@@ -710,12 +710,16 @@ impl SearchForm {
             .name("search-form".into())
             .spawn(move || {
                 let started = Instant::now();
-                let mut files = Vec::new();
-                for (path, bytes) in index.export_static()? {
-                    let path = format!("search/{}", path.to_string_lossy().replace('\\', "/"));
-                    let file = OutputFile::new(path, bytes);
-                    files.push(output::stream(staging.as_deref(), file, keep)?);
-                }
+                let files = match staging.as_deref() {
+                    Some(staging) if !keep => write_form(&index, staging)?,
+                    _ => {
+                        let mut files = Vec::new();
+                        for file in search_files(index.export_static()?) {
+                            files.push(output::stream(staging.as_deref(), file, keep)?);
+                        }
+                        files
+                    }
+                };
                 Ok((files, started.elapsed()))
             })?;
         Ok(SearchForm {
@@ -740,6 +744,52 @@ impl Drop for SearchForm {
             let _ = thread.join();
         }
     }
+}
+
+/// The form's files as outputs, from their paths under `public/search/`.
+fn search_files(files: Vec<(PathBuf, Vec<u8>)>) -> impl Iterator<Item = OutputFile> {
+    files.into_iter().map(|(path, bytes)| {
+        let path = format!("search/{}", path.to_string_lossy().replace('\\', "/"));
+        OutputFile::new(path, bytes)
+    })
+}
+
+/// Writes the static form of `index` to `staging` as it is made: the data files under a
+/// provisional folder, renamed to their generation at the end. Returns the files written,
+/// without their bytes.
+fn write_form(
+    index: &search::SearchIndex,
+    staging: &output::Staging,
+) -> anyhow::Result<Vec<OutputFile>> {
+    const PROVISIONAL: &str = "search/.being-written";
+    let mut written = Vec::new();
+    let form = index.export_streamed(&mut |path, bytes| {
+        let file = OutputFile::new(format!("{PROVISIONAL}/{path}"), bytes);
+        staging.write(&file)?;
+        written.push(path);
+        Ok(())
+    })?;
+    let (generation, top) = match form {
+        search::Form::Kept(files) => {
+            // A rebuild that changed nothing the form reads: written where the current site
+            // has them, which lets the staging folder link the unchanged files.
+            return search_files(files)
+                .map(|file| output::stream(Some(staging), file, false))
+                .collect();
+        }
+        search::Form::Made { generation, top } => (generation, top),
+    };
+    if !written.is_empty() {
+        staging.rename(PROVISIONAL, &format!("search/{generation}"))?;
+    }
+    let mut files: Vec<OutputFile> = written
+        .into_iter()
+        .map(|path| OutputFile::new(format!("search/{generation}/{path}"), Vec::new()))
+        .collect();
+    for file in search_files(top) {
+        files.push(output::stream(Some(staging), file, false)?);
+    }
+    Ok(files)
 }
 
 /// How a build renders its templates.

@@ -291,6 +291,13 @@ impl Staging {
             .with_context(|| format!("cannot write {}", path.display()))
     }
 
+    /// Renames the folder `from` of the staging folder to `to` (both relative to it).
+    pub fn rename(&self, from: &str, to: &str) -> Result<()> {
+        let (from, to) = (self.dir.join(from), self.dir.join(to));
+        std::fs::rename(&from, &to)
+            .with_context(|| format!("cannot rename {} to {}", from.display(), to.display()))
+    }
+
     /// Writes the file `rel` as `fill` makes it, never whole in memory: for large files
     /// nothing else reads (the sitemap). Its folder must exist.
     pub fn write_streamed(

@@ -16,7 +16,7 @@ use anyhow::Context;
 use super::export::{CHUNK_DOCS, FORMAT, NORM_SHARD, SEARCH_JS};
 use super::index::{Snapshot, fnv1a};
 
-const MAGIC: &[u8; 8] = b"PSFORM01";
+const MAGIC: &[u8; 8] = b"PSFORM02";
 
 /// Where the form is kept for the index in `index_dir` (`.passerelle/index`).
 pub fn path_for(index_dir: &Path) -> Option<PathBuf> {
@@ -58,6 +58,12 @@ pub fn fingerprint(snapshot: &Snapshot, synonyms: &[Vec<String>]) -> anyhow::Res
 }
 
 /// The kept form, if it was made for `fingerprint`.
+/// What an entry of the file is: the end, then the generation; a file of the generation
+/// folder; a file at the top of `public/search/`.
+const END: u8 = 0;
+const IN_GENERATION: u8 = 1;
+const AT_TOP: u8 = 2;
+
 pub fn read(path: &Path, fingerprint: u64) -> Option<Vec<(PathBuf, Vec<u8>)>> {
     use std::io::Read as _;
     // Read file by file, not whole: the form and a copy of it would be in memory at once.
@@ -78,42 +84,97 @@ pub fn read(path: &Path, fingerprint: u64) -> Option<Vec<(PathBuf, Vec<u8>)>> {
     if take(MAGIC.len())? != MAGIC || u64_of(take(8)?)? != fingerprint {
         return None;
     }
-    let count = u64_of(take(8)?)?;
-    let mut files = Vec::new();
-    for _ in 0..count {
+    let mut entries = Vec::new();
+    loop {
+        let kind = *take(1)?.first()?;
         let len = usize::try_from(u64_of(take(8)?)?).ok()?;
         let name = String::from_utf8(take(len)?).ok()?;
+        if kind == END {
+            let generation = PathBuf::from(name);
+            // Nothing after the end.
+            return take(1).is_none().then(|| {
+                entries
+                    .into_iter()
+                    .map(|(kind, name, data)| match kind {
+                        IN_GENERATION => (generation.join(name), data),
+                        _ => (PathBuf::from(name), data),
+                    })
+                    .collect()
+            });
+        }
+        if kind != IN_GENERATION && kind != AT_TOP {
+            return None;
+        }
         let len = usize::try_from(u64_of(take(8)?)?).ok()?;
-        files.push((PathBuf::from(name), take(len)?));
+        entries.push((kind, name, take(len)?));
     }
-    // Nothing after the last file.
-    take(1).is_none().then_some(files)
 }
 
-pub fn write(path: &Path, fingerprint: u64, files: &[(PathBuf, Vec<u8>)]) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    let tmp = path.with_extension("bin.tmp");
-    let writing = || -> std::io::Result<()> {
-        // Streamed: a copy of the whole form beside it was the build's peak of memory
-        // at 50,000 pages.
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+/// Writes a kept form file by file, as the export makes them; the file takes its name
+/// only at [`Writer::finish`], so a form cut short is never read back.
+pub struct Writer {
+    out: std::io::BufWriter<std::fs::File>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl Writer {
+    pub fn create(path: &Path, fingerprint: u64) -> anyhow::Result<Writer> {
+        use std::io::Write as _;
+        let tmp = path.with_extension("bin.tmp");
+        let file =
+            std::fs::File::create(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
+        let mut out = std::io::BufWriter::new(file);
         out.write_all(MAGIC)?;
         out.write_all(&fingerprint.to_le_bytes())?;
-        out.write_all(&(files.len() as u64).to_le_bytes())?;
-        for (name, data) in files {
-            let name = name.to_string_lossy();
-            out.write_all(&(name.len() as u64).to_le_bytes())?;
-            out.write_all(name.as_bytes())?;
-            out.write_all(&(data.len() as u64).to_le_bytes())?;
-            out.write_all(data)?;
+        Ok(Writer {
+            out,
+            tmp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn entry(&mut self, kind: u8, name: &str, data: Option<&[u8]>) -> std::io::Result<()> {
+        use std::io::Write as _;
+        self.out.write_all(&[kind])?;
+        self.out.write_all(&(name.len() as u64).to_le_bytes())?;
+        self.out.write_all(name.as_bytes())?;
+        if let Some(data) = data {
+            self.out.write_all(&(data.len() as u64).to_le_bytes())?;
+            self.out.write_all(data)?;
         }
-        out.into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?;
         Ok(())
-    };
-    writing().with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("renaming {}", tmp.display()))?;
-    Ok(())
+    }
+
+    /// A file of the generation folder, by its path in it.
+    pub fn in_generation(&mut self, name: &str, data: &[u8]) -> std::io::Result<()> {
+        self.entry(IN_GENERATION, name, Some(data))
+    }
+
+    /// A file by its whole path under `public/search/`.
+    pub fn at_top(&mut self, name: &str, data: &[u8]) -> std::io::Result<()> {
+        self.entry(AT_TOP, name, Some(data))
+    }
+
+    /// Ends the file with the generation folder's name, and gives it its name.
+    pub fn finish(mut self, generation: &str) -> anyhow::Result<()> {
+        self.entry(END, generation, None)?;
+        self.out
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)
+            .with_context(|| format!("writing {}", self.tmp.display()))?;
+        std::fs::rename(&self.tmp, &self.path)
+            .with_context(|| format!("renaming {}", self.tmp.display()))
+    }
+}
+
+/// Keeps `files` (paths under `public/search/`) for `fingerprint`.
+pub fn write(path: &Path, fingerprint: u64, files: &[(PathBuf, Vec<u8>)]) -> anyhow::Result<()> {
+    let mut writer = Writer::create(path, fingerprint)?;
+    for (name, data) in files {
+        writer.at_top(&name.to_string_lossy(), data)?;
+    }
+    writer.finish("")
 }
 
 #[cfg(test)]
@@ -139,5 +200,28 @@ mod tests {
         // Followed by anything: ignored too.
         std::fs::write(&path, [&bytes[..], b"x"].concat()).unwrap();
         assert_eq!(read(&path, 42), None);
+    }
+
+    #[test]
+    fn a_form_kept_as_it_is_made_reads_back_under_its_generation() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("search-form.bin");
+        let mut writer = Writer::create(&path, 7).unwrap();
+        writer.in_generation("en/t0.bin", &[1, 2]).unwrap();
+        writer.in_generation("facets.bin", &[]).unwrap();
+        // Cut short: nothing is kept.
+        drop(writer);
+        assert!(!path.exists());
+        let mut writer = Writer::create(&path, 7).unwrap();
+        writer.in_generation("en/t0.bin", &[1, 2]).unwrap();
+        writer.at_top("meta.json", b"{}").unwrap();
+        writer.finish("0123abcd").unwrap();
+        assert_eq!(
+            read(&path, 7),
+            Some(vec![
+                (PathBuf::from("0123abcd/en/t0.bin"), vec![1, 2]),
+                (PathBuf::from("meta.json"), b"{}".to_vec()),
+            ])
+        );
     }
 }

@@ -352,6 +352,63 @@ impl SearchIndex {
         let _ = form_cache::write(cache, fingerprint, &files);
         Ok(files)
     }
+
+    /// [`SearchIndex::export_static`] for a build that writes the form and keeps
+    /// nothing: each data file goes to `write` (path in the generation folder, bytes)
+    /// as soon as it is made, so the form is never whole in memory.
+    pub fn export_streamed(
+        &self,
+        write: &mut dyn FnMut(String, Vec<u8>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Form> {
+        let mut keep = None;
+        if let Some(cache) = &self.form_cache {
+            let fingerprint = self.fingerprint()?;
+            if let Some(files) = form_cache::read(cache, fingerprint) {
+                return Ok(Form::Kept(files));
+            }
+            keep = form_cache::Writer::create(cache, fingerprint).ok();
+        }
+        let (generation, meta) = export::export_to(
+            &self.index,
+            &self.snapshot,
+            &self.synonyms,
+            &mut |_, path, bytes| {
+                // Only a copy: a form that cannot be kept is made again next time.
+                if keep
+                    .as_mut()
+                    .is_some_and(|kept| kept.in_generation(&path, &bytes).is_err())
+                {
+                    keep = None;
+                }
+                write(path, bytes)
+            },
+        )?;
+        let top = vec![
+            (PathBuf::from("meta.json"), meta),
+            (PathBuf::from("search.js"), export::script()),
+        ];
+        if let Some(mut kept) = keep {
+            let at_top = top
+                .iter()
+                .try_for_each(|(name, data)| kept.at_top(&name.to_string_lossy(), data));
+            if at_top.is_ok() {
+                let _ = kept.finish(&generation);
+            }
+        }
+        Ok(Form::Made { generation, top })
+    }
+}
+
+/// The static form as [`SearchIndex::export_streamed`] gives it.
+pub enum Form {
+    /// The kept copy, whole (paths under `public/search/`): nothing it reads changed.
+    Kept(Vec<(PathBuf, Vec<u8>)>),
+    /// Made: its data files went to the writer, for the folder `generation`; these are
+    /// the files beside that folder (`meta.json`, the script).
+    Made {
+        generation: String,
+        top: Vec<(PathBuf, Vec<u8>)>,
+    },
 }
 
 /// The related pages of the last build (see [`SearchIndex::related_many`]).
