@@ -30,10 +30,11 @@ pub struct Rendered {
     pub fingerprint: u64,
 }
 
-/// A page's text, LZ4-compressed: it waits in memory for the search index, from the
-/// page's rendering until the index is fed (or, in serve and watch, until the next
-/// edit), and the text of the whole site is about as large as its Markdown. Prose
-/// takes about half the room compressed, for a few milliseconds per thousand pages.
+/// A page's text, LZ4-compressed: it waits for the search index from the page's
+/// rendering until the index is fed (in serve and watch, until the next edit; a build
+/// that keeps nothing sets the bytes aside in a file, see [`crate::spill`]), and the
+/// text of the whole site is about as large as its Markdown. Prose takes about half the
+/// room compressed, for a few milliseconds per thousand pages.
 #[derive(Debug, Clone, Default)]
 pub struct PackedText(std::sync::Arc<[u8]>);
 
