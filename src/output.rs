@@ -307,11 +307,7 @@ impl Staging {
     ) -> Result<()> {
         let path = self.dir.join(rel);
         let writing = || -> std::io::Result<()> {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)?;
-            let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, create_new(&path)?);
             fill(&mut out)?;
             out.into_inner()
                 .map_err(std::io::IntoInnerError::into_error)?;
@@ -471,24 +467,29 @@ fn spread_subfolders(_dir: &Path) -> bool {
     true
 }
 
-/// Creates `path` with `bytes`. Never opens an existing file for writing: a file of the
-/// staging folder may be a hard link into the current site, which must stay as it is.
+/// Creates `path` with `bytes` ([`create_new`]).
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
+    create_new(path)?.write_all(bytes)
+}
+
+/// Creates the file `path`, empty. Never opens an existing file for writing: a file of
+/// the staging folder may be a hard link into the current site, which must stay as it is;
+/// one that is there is removed first.
+fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
     let create = || {
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
     };
-    let mut file = match create() {
+    match create() {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             std::fs::remove_file(path)?;
-            create()?
+            create()
         }
-        other => other?,
-    };
-    file.write_all(bytes)
+        other => other,
+    }
 }
 
 /// Replaces `out` by `staging` in one step where the system allows it.
