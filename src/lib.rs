@@ -747,7 +747,7 @@ impl Drop for SearchForm {
 }
 
 /// The form's files as outputs, from their paths under `public/search/`.
-fn search_files(files: Vec<(PathBuf, Vec<u8>)>) -> impl Iterator<Item = OutputFile> {
+fn search_files(files: search::export::Files) -> impl Iterator<Item = OutputFile> {
     files.into_iter().map(|(path, bytes)| {
         let path = format!("search/{}", path.to_string_lossy().replace('\\', "/"));
         OutputFile::new(path, bytes)

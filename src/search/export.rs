@@ -198,11 +198,14 @@ struct Posting {
 /// A data file's place in the form's order, which the generation hash follows:
 /// (0 for `facets.bin`, else 1 + the language's place in `meta.languages`; the file's
 /// kind, in `ndtpm` order; its number).
-pub type Place = (usize, usize, usize);
+type Place = (usize, usize, usize);
 
-/// Where the form's data files go as they are made, in any order: their place, their
+/// Files of the form by their paths under `public/search/`.
+pub type Files = Vec<(PathBuf, Vec<u8>)>;
+
+/// Where the form's data files go as they are made, in an order of their own: their
 /// path in the generation folder, their bytes.
-pub type Sink<'a> = dyn FnMut(Place, String, Vec<u8>) -> anyhow::Result<()> + 'a;
+pub type Sink<'a> = dyn FnMut(String, Vec<u8>) -> anyhow::Result<()> + 'a;
 
 /// Hands each data file to the sink, and remembers what the generation hash needs of
 /// it: a form is written as it is made, not held whole until its name is known.
@@ -214,7 +217,7 @@ struct Emitter<'a, 's> {
 impl Emitter<'_, '_> {
     fn emit(&mut self, place: Place, path: String, bytes: Vec<u8>) -> anyhow::Result<()> {
         self.emitted.push((place, path.clone(), fnv1a(&bytes)));
-        (self.sink)(place, path, bytes)
+        (self.sink)(path, bytes)
     }
 
     /// Files of one kind of a language's, numbered from 0 in order.
@@ -713,44 +716,16 @@ fn facet_table(by_lang: &[Vec<&ExportDoc>], facets: &[FacetName]) -> Vec<u8> {
     out
 }
 
-/// The static form (see the module docs) in memory: (path relative to `public/search/`,
-/// bytes), `meta.json` and the script first, then the data files in the form's order.
-pub fn export(
-    index: &Index,
-    snapshot: &Snapshot,
-    synonyms: &Synonyms,
-) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
-    let mut files: Vec<(Place, String, Vec<u8>)> = Vec::new();
-    let (generation, meta) = export_to(index, snapshot, synonyms, &mut |place, path, bytes| {
-        files.push((place, path, bytes));
-        Ok(())
-    })?;
-    files.sort_by_key(|(place, _, _)| *place);
-    let mut out = vec![
-        (PathBuf::from("meta.json"), meta),
-        (PathBuf::from("search.js"), script()),
-    ];
-    out.extend(
-        files
-            .into_iter()
-            .map(|(_, path, bytes)| (PathBuf::from(&generation).join(path), bytes)),
-    );
-    Ok(out)
-}
-
-/// The script, as published beside `meta.json`.
-pub fn script() -> Vec<u8> {
-    published_script(SEARCH_JS).into_bytes()
-}
-
-/// Makes the static form, handing each data file to `sink` as soon as it is made (their
-/// folder is the generation, known at the end); returns the generation and `meta.json`.
+/// Makes the static form (see the module docs), handing each data file to `sink` as
+/// soon as it is made (their folder is the generation, known at the end). Returns the
+/// generation and the files beside its folder (`meta.json`, the script), by their paths
+/// under `public/search/`.
 pub fn export_to(
     index: &Index,
     snapshot: &Snapshot,
     synonyms: &Synonyms,
     sink: &mut Sink,
-) -> anyhow::Result<(String, Vec<u8>)> {
+) -> anyhow::Result<(String, Files)> {
     let mut out = Emitter {
         sink,
         emitted: Vec::new(),
@@ -823,7 +798,14 @@ pub fn export_to(
         "languages": languages,
         "langs": langs,
     });
-    Ok((generation, serde_json::to_vec(&meta)?))
+    let top = vec![
+        (PathBuf::from("meta.json"), serde_json::to_vec(&meta)?),
+        (
+            PathBuf::from("search.js"),
+            published_script(SEARCH_JS).into_bytes(),
+        ),
+    ];
+    Ok((generation, top))
 }
 
 #[cfg(test)]

@@ -57,14 +57,15 @@ pub fn fingerprint(snapshot: &Snapshot, synonyms: &[Vec<String>]) -> anyhow::Res
     Ok(fnv1a(&bytes))
 }
 
-/// The kept form, if it was made for `fingerprint`.
 /// What an entry of the file is: the end, then the generation; a file of the generation
 /// folder; a file at the top of `public/search/`.
 const END: u8 = 0;
 const IN_GENERATION: u8 = 1;
 const AT_TOP: u8 = 2;
 
-pub fn read(path: &Path, fingerprint: u64) -> Option<Vec<(PathBuf, Vec<u8>)>> {
+/// The kept form, if it was made for `fingerprint`: the files at the top first (as
+/// [`super::SearchIndex::export_static`] gives them), then those of the generation folder.
+pub fn read(path: &Path, fingerprint: u64) -> Option<super::export::Files> {
     use std::io::Read as _;
     // Read file by file, not whole: the form and a copy of it would be in memory at once.
     let file = std::fs::File::open(path).ok()?;
@@ -92,15 +93,19 @@ pub fn read(path: &Path, fingerprint: u64) -> Option<Vec<(PathBuf, Vec<u8>)>> {
         if kind == END {
             let generation = PathBuf::from(name);
             // Nothing after the end.
-            return take(1).is_none().then(|| {
-                entries
-                    .into_iter()
-                    .map(|(kind, name, data)| match kind {
-                        IN_GENERATION => (generation.join(name), data),
-                        _ => (PathBuf::from(name), data),
-                    })
-                    .collect()
-            });
+            if take(1).is_some() {
+                return None;
+            }
+            let (top, in_generation): (Vec<_>, Vec<_>) = entries
+                .into_iter()
+                .partition(|(kind, _, _)| *kind == AT_TOP);
+            let top = top
+                .into_iter()
+                .map(|(_, name, data)| (PathBuf::from(name), data));
+            let in_generation = in_generation
+                .into_iter()
+                .map(|(_, name, data)| (generation.join(name), data));
+            return Some(top.chain(in_generation).collect());
         }
         if kind != IN_GENERATION && kind != AT_TOP {
             return None;
@@ -168,15 +173,6 @@ impl Writer {
     }
 }
 
-/// Keeps `files` (paths under `public/search/`) for `fingerprint`.
-pub fn write(path: &Path, fingerprint: u64, files: &[(PathBuf, Vec<u8>)]) -> anyhow::Result<()> {
-    let mut writer = Writer::create(path, fingerprint)?;
-    for (name, data) in files {
-        writer.at_top(&name.to_string_lossy(), data)?;
-    }
-    writer.finish("")
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
@@ -190,7 +186,10 @@ mod tests {
             (PathBuf::from("meta.json"), b"{}".to_vec()),
             (PathBuf::from("abc/en/n0.bin"), vec![0, 1, 2, 255]),
         ];
-        write(&path, 42, &files).unwrap();
+        let mut writer = Writer::create(&path, 42).unwrap();
+        writer.in_generation("en/n0.bin", &files[1].1).unwrap();
+        writer.at_top("meta.json", &files[0].1).unwrap();
+        writer.finish("abc").unwrap();
         assert_eq!(read(&path, 42), Some(files));
         assert_eq!(read(&path, 43), None);
         // Truncated: ignored.
@@ -219,8 +218,8 @@ mod tests {
         assert_eq!(
             read(&path, 7),
             Some(vec![
-                (PathBuf::from("0123abcd/en/t0.bin"), vec![1, 2]),
                 (PathBuf::from("meta.json"), b"{}".to_vec()),
+                (PathBuf::from("0123abcd/en/t0.bin"), vec![1, 2]),
             ])
         );
     }

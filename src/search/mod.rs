@@ -337,29 +337,36 @@ impl SearchIndex {
         Ok(answers)
     }
 
-    /// The static search form: (path relative to `public/search/`, bytes).
-    /// Deterministic for the same docs; the kept copy when nothing it reads changed.
-    pub fn export_static(&self) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
-        let Some(cache) = &self.form_cache else {
-            return export::export(&self.index, &self.snapshot, &self.synonyms);
-        };
-        let fingerprint = self.fingerprint()?;
-        if let Some(files) = form_cache::read(cache, fingerprint) {
-            return Ok(files);
-        }
-        let files = export::export(&self.index, &self.snapshot, &self.synonyms)?;
-        // Only a copy: a form that cannot be kept is made again next time.
-        let _ = form_cache::write(cache, fingerprint, &files);
-        Ok(files)
+    /// The static search form: (path relative to `public/search/`, bytes), `meta.json`
+    /// and the script first. Deterministic for the same docs; the kept copy when nothing
+    /// it reads changed.
+    pub fn export_static(&self) -> anyhow::Result<export::Files> {
+        let mut data = Vec::new();
+        let form = self.export_streamed(&mut |path, bytes| {
+            data.push((path, bytes));
+            Ok(())
+        })?;
+        Ok(match form {
+            Form::Kept(files) => files,
+            Form::Made {
+                generation,
+                mut top,
+            } => {
+                let folder = PathBuf::from(generation);
+                top.extend(
+                    data.into_iter()
+                        .map(|(path, bytes)| (folder.join(path), bytes)),
+                );
+                top
+            }
+        })
     }
 
     /// [`SearchIndex::export_static`] for a build that writes the form and keeps
     /// nothing: each data file goes to `write` (path in the generation folder, bytes)
-    /// as soon as it is made, so the form is never whole in memory.
-    pub fn export_streamed(
-        &self,
-        write: &mut dyn FnMut(String, Vec<u8>) -> anyhow::Result<()>,
-    ) -> anyhow::Result<Form> {
+    /// as soon as it is made, so the form is never whole in memory; so does the copy
+    /// kept for the next build.
+    pub fn export_streamed(&self, write: &mut export::Sink) -> anyhow::Result<Form> {
         let mut keep = None;
         if let Some(cache) = &self.form_cache {
             let fingerprint = self.fingerprint()?;
@@ -368,11 +375,11 @@ impl SearchIndex {
             }
             keep = form_cache::Writer::create(cache, fingerprint).ok();
         }
-        let (generation, meta) = export::export_to(
+        let (generation, top) = export::export_to(
             &self.index,
             &self.snapshot,
             &self.synonyms,
-            &mut |_, path, bytes| {
+            &mut |path, bytes| {
                 // Only a copy: a form that cannot be kept is made again next time.
                 if keep
                     .as_mut()
@@ -383,10 +390,6 @@ impl SearchIndex {
                 write(path, bytes)
             },
         )?;
-        let top = vec![
-            (PathBuf::from("meta.json"), meta),
-            (PathBuf::from("search.js"), export::script()),
-        ];
         if let Some(mut kept) = keep {
             let at_top = top
                 .iter()
@@ -402,12 +405,12 @@ impl SearchIndex {
 /// The static form as [`SearchIndex::export_streamed`] gives it.
 pub enum Form {
     /// The kept copy, whole (paths under `public/search/`): nothing it reads changed.
-    Kept(Vec<(PathBuf, Vec<u8>)>),
+    Kept(export::Files),
     /// Made: its data files went to the writer, for the folder `generation`; these are
     /// the files beside that folder (`meta.json`, the script).
     Made {
         generation: String,
-        top: Vec<(PathBuf, Vec<u8>)>,
+        top: export::Files,
     },
 }
 
