@@ -65,6 +65,12 @@ pub fn index_dir(root: &Path) -> PathBuf {
     root.join(".passerelle").join("index")
 }
 
+/// Where a build leaves the folders of the site it replaced, emptied, for the next build
+/// to write into (see `output::Staging::create`).
+fn spare_folders(root: &Path) -> PathBuf {
+    root.join(".passerelle").join("output-folders")
+}
+
 /// The result of a build that could run (author mistakes included).
 #[derive(Debug, Default)]
 pub struct BuildOutcome {
@@ -379,7 +385,10 @@ impl Project {
         // The output is streamed into the staging folder as it is made; it goes away
         // unless the build succeeds.
         let staging = match &write_dir {
-            Some(dir) => Some(std::sync::Arc::new(output::Staging::create(dir)?)),
+            Some(dir) => Some(std::sync::Arc::new(output::Staging::create(
+                dir,
+                Some(&spare_folders(root)),
+            )?)),
             None => None,
         };
         let no_related = HashMap::new();
