@@ -65,8 +65,8 @@ pub fn index_dir(root: &Path) -> PathBuf {
     root.join(".passerelle").join("index")
 }
 
-/// Where a build leaves the folders of the site it replaced, emptied, for the next build
-/// to write into (see `output::Staging::create`).
+/// Where a build leaves the site it replaced, for the next build to empty and write into
+/// (see `output::Staging::prepare`).
 fn spare_folders(root: &Path) -> PathBuf {
     root.join(".passerelle").join("output-folders")
 }
@@ -305,11 +305,17 @@ impl Project {
             .output
             .clone()
             .unwrap_or_else(|| root.join(&config.output_dir));
-        // Before any work: a folder that is not ours to replace is refused at once.
+        // Before any work: a folder that is not ours to replace is refused at once. The
+        // staging folder is started now: made of the last replaced site, it is emptied
+        // while the pages load.
         let write_dir = if opts.write {
             Some(output::claim(root, &output_dir, opts.force)?)
         } else {
             None
+        };
+        let preparing = match &write_dir {
+            Some(dir) => Some(output::Staging::prepare(dir, Some(&spare_folders(root)))?),
+            None => None,
         };
         self.progress.stage("loading", 0);
         let (theme, mut diags) = theme::Theme::load(root, &config);
@@ -384,11 +390,8 @@ impl Project {
         };
         // The output is streamed into the staging folder as it is made; it goes away
         // unless the build succeeds.
-        let staging = match &write_dir {
-            Some(dir) => Some(std::sync::Arc::new(output::Staging::create(
-                dir,
-                Some(&spare_folders(root)),
-            )?)),
+        let staging = match preparing {
+            Some(preparing) => Some(std::sync::Arc::new(preparing.ready()?)),
             None => None,
         };
         let no_related = HashMap::new();

@@ -193,8 +193,15 @@ fn a_rebuild_reuses_unchanged_files_and_rewrites_the_others() {
         "a file edited in public/ is rebuilt"
     );
     assert_ne!(inode(edited_by_hand), before.1);
-    // The one link left is the new site's: the previous site is gone.
-    assert_eq!(held.metadata().expect("metadata").nlink(), 1);
+    // The previous site waits in .passerelle/output-folders/ for the next build, which
+    // empties it and writes into its folders; its unchanged files are links to the new
+    // site's, and nothing else holds them.
+    let kept = site.path(&format!(".passerelle/output-folders/{unchanged}"));
+    assert_eq!(std::fs::metadata(&kept).expect("kept").ino(), before.0);
+    assert_eq!(held.metadata().expect("metadata").nlink(), 2);
+    site.build_ok();
+    assert_eq!(held.metadata().expect("metadata").nlink(), 2);
+    assert_eq!(inode(unchanged), before.0);
     assert_eq!(
         site.tree("public"),
         {
