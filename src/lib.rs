@@ -460,7 +460,7 @@ impl Project {
                     && let Some(rendered) = std::sync::Arc::get_mut(&mut body.0)
                 {
                     rendered.html = String::new();
-                    rendered.text = markdown::PackedText::default();
+                    rendered.text = rendered.text.without_bytes();
                 }
                 self.progress.advance();
                 let (pages, page_template_diags) = written.unwrap_or_default();
@@ -817,7 +817,7 @@ enum Rendering {
 
 /// The search document of page `id`, whose text is `text`; `None` but for a content
 /// page.
-fn index_doc(site: &resolve::Site, id: resolve::PageId, text: String) -> Option<search::IndexDoc> {
+fn index_doc(site: &resolve::Site, id: resolve::PageId) -> Option<search::IndexDoc> {
     let p = &site.pages[id];
     let kind = p.kind()?;
     let mut facets: Vec<(String, String)> =
@@ -837,7 +837,7 @@ fn index_doc(site: &resolve::Site, id: resolve::PageId, text: String) -> Option<
         url: site.urls[id].clone(),
         title: p.fm.title.clone(),
         summary: p.fm.summary.clone(),
-        body: text.into(),
+        body: std::sync::Arc::default(),
         date: p.fm.date.map(|d| d.to_string()).unwrap_or_default(),
         facets,
     })
@@ -907,17 +907,21 @@ impl Project {
     ) -> anyhow::Result<search::SearchIndex> {
         let mut update = search::SearchIndex::start(&index_dir(root))?;
         for (id, body) in bodies.iter().enumerate() {
-            let text = match &mut spilled {
-                None => body.text.unpack(),
-                Some((file, spots)) => match spots.get(id).copied().flatten() {
-                    None => String::new(),
-                    Some(spot) => markdown::PackedText::unpack_bytes(&file.get(spot)?)
-                        .context("a page's text came back damaged from its temporary file")?,
-                },
+            let Some(doc) = index_doc(site, id) else {
+                continue;
             };
-            if let Some(doc) = index_doc(site, id, text) {
-                update.add(&doc)?;
-            }
+            let text = || -> anyhow::Result<std::sync::Arc<str>> {
+                let text = match &mut spilled {
+                    None => body.text.unpack(),
+                    Some((file, spots)) => match spots.get(id).copied().flatten() {
+                        None => String::new(),
+                        Some(spot) => markdown::PackedText::unpack_bytes(&file.get(spot)?)
+                            .context("a page's text came back damaged from its temporary file")?,
+                    },
+                };
+                Ok(text.into())
+            };
+            update.add_unread(doc, body.text.text_hash(), text)?;
         }
         update.finish()
     }

@@ -34,24 +34,51 @@ pub struct Rendered {
 /// rendering until the index is fed (in serve and watch, until the next edit; a build
 /// that keeps nothing sets the bytes aside in a file, see [`crate::spill`]), and the
 /// text of the whole site is about as large as its Markdown. Prose takes about half the
-/// room compressed, for a few milliseconds per thousand pages.
-#[derive(Debug, Clone, Default)]
-pub struct PackedText(std::sync::Arc<[u8]>);
+/// room compressed, for a few milliseconds per thousand pages. The text's hash is taken
+/// as it is packed, so that the index can tell an unchanged page without unpacking it.
+#[derive(Debug, Clone)]
+pub struct PackedText {
+    bytes: std::sync::Arc<[u8]>,
+    text_hash: u64,
+}
+
+impl Default for PackedText {
+    fn default() -> Self {
+        PackedText::pack("")
+    }
+}
 
 impl PackedText {
     pub fn pack(text: &str) -> PackedText {
-        PackedText(lz4_flex::compress_prepend_size(text.as_bytes()).into())
+        PackedText {
+            bytes: lz4_flex::compress_prepend_size(text.as_bytes()).into(),
+            text_hash: crate::text::text_hash(text),
+        }
+    }
+
+    /// [`crate::text::text_hash`] of the text.
+    pub fn text_hash(&self) -> u64 {
+        self.text_hash
+    }
+
+    /// The hash alone, once the bytes are kept elsewhere ([`PackedText::as_bytes`]):
+    /// what is left unpacks to nothing.
+    pub fn without_bytes(&self) -> PackedText {
+        PackedText {
+            bytes: std::sync::Arc::default(),
+            text_hash: self.text_hash,
+        }
     }
 
     /// The text packed. Only [`PackedText::pack`] makes the bytes, so they always unpack
     /// to UTF-8; were they damaged anyway, the text would come out empty.
     pub fn unpack(&self) -> String {
-        PackedText::unpack_bytes(&self.0).unwrap_or_default()
+        PackedText::unpack_bytes(&self.bytes).unwrap_or_default()
     }
 
     /// The bytes packed, to be kept elsewhere ([`crate::spill`]).
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        &self.bytes
     }
 
     /// The text of bytes [`PackedText::as_bytes`] gave; `None` if they were damaged since.
@@ -545,8 +572,14 @@ mod tests {
     fn packed_text_unpacks_to_itself() {
         let text = "Réfugiés « accueillis » : l’aide alimentaire. ".repeat(200);
         let packed = PackedText::pack(&text);
-        assert!(packed.0.len() < text.len() / 4, "{} bytes", packed.0.len());
+        assert!(
+            packed.bytes.len() < text.len() / 4,
+            "{} bytes",
+            packed.bytes.len()
+        );
         assert_eq!(packed.unpack(), text);
+        assert_eq!(packed.text_hash(), crate::text::text_hash(&text));
+        assert_eq!(packed.without_bytes().text_hash(), packed.text_hash());
         assert_eq!(PackedText::pack("").unpack(), "");
         assert_eq!(PackedText::default().unpack(), "");
     }

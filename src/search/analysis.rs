@@ -389,9 +389,8 @@ pub struct CachedStemFilter<T> {
 }
 
 /// Words to their stems. Every word of every page is looked up here, and hashing was
-/// most of the lookup with std's SipHash; foldhash is several times faster on short
-/// words and, seeded at random per map, still keeps crafted text from colliding.
-type StemCache = std::collections::HashMap<String, String, foldhash::fast::RandomState>;
+/// most of the lookup with std's SipHash.
+type StemCache = crate::text::FastMap<String, String>;
 
 impl<T: Tokenizer> Tokenizer for CachedStemFilter<T> {
     type TokenStream<'a> = CachedStemStream<'a, T::TokenStream<'a>>;

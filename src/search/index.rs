@@ -187,8 +187,11 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-fn doc_hash(doc: &IndexDoc) -> anyhow::Result<u64> {
+/// What the index keeps to tell whether `doc` changed: its fields (all but the body,
+/// which serde skips) and `body_hash`, the [`crate::text::text_hash`] of its body.
+fn doc_hash(doc: &IndexDoc, body_hash: u64) -> anyhow::Result<u64> {
     let mut bytes = serde_json::to_vec(doc)?;
+    bytes.extend_from_slice(&body_hash.to_le_bytes());
     bytes.extend_from_slice(SCHEMA_VERSION.as_bytes());
     Ok(fnv1a(&bytes))
 }
@@ -512,6 +515,21 @@ impl Syncing {
 
     /// Makes `doc` one of the index's documents.
     pub fn add(&mut self, doc: &IndexDoc) -> anyhow::Result<()> {
+        let body = doc.body.clone();
+        let body_hash = crate::text::text_hash(&body);
+        self.add_unread(doc.clone(), body_hash, || Ok(body))
+    }
+
+    /// [`Syncing::add`] for a document whose body is read (`body()`) only if the index
+    /// does not have the document as it is: `body_hash` ([`crate::text::text_hash`])
+    /// stands for the body, and `doc.body` is not looked at. A rebuild then reads back
+    /// the text of the pages that changed only.
+    pub fn add_unread(
+        &mut self,
+        mut doc: IndexDoc,
+        body_hash: u64,
+        body: impl FnOnce() -> anyhow::Result<Arc<str>>,
+    ) -> anyhow::Result<()> {
         let Some(l) = lang_index(&doc.lang) else {
             bail!(
                 "search: page {} has language {:?}; the index knows {:?}",
@@ -524,7 +542,7 @@ impl Syncing {
         if !self.wanted.insert(id.clone()) {
             bail!("search: page {} in {} is indexed twice", doc.key, doc.lang);
         }
-        let hash = doc_hash(doc)?;
+        let hash = doc_hash(&doc, body_hash)?;
         let old = self.existing.get(&id);
         if let Some(&(h, 1)) = old
             && h == hash
@@ -538,8 +556,9 @@ impl Syncing {
         if old.is_some() {
             writer.delete_term(Term::from_field_text(self.fields.id, &id));
         }
+        doc.body = body()?;
         let place = self.backlog.enter();
-        writer.add_document(to_tantivy(&self.fields, doc, l, hash, place))?;
+        writer.add_document(to_tantivy(&self.fields, &doc, l, hash, place))?;
         self.added += 1;
         Ok(())
     }

@@ -47,7 +47,8 @@ pub struct IndexDoc {
     pub title: String,
     pub summary: String,
     /// Plain text of the rendered body (no markup). Shared: the index queues documents
-    /// without copying it.
+    /// without copying it. Not serialized: the index compares bodies by their hash.
+    #[serde(skip)]
     pub body: std::sync::Arc<str>,
     /// `2024-03-12`.
     pub date: String,
@@ -143,6 +144,17 @@ impl Update {
     /// an error).
     pub fn add(&mut self, doc: &IndexDoc) -> anyhow::Result<()> {
         self.sync.add(doc)
+    }
+
+    /// [`Update::add`] for a document whose body (`doc.body` is not looked at) is read
+    /// only if the page changed: `body_hash` is its [`crate::text::text_hash`].
+    pub fn add_unread(
+        &mut self,
+        doc: IndexDoc,
+        body_hash: u64,
+        body: impl FnOnce() -> anyhow::Result<std::sync::Arc<str>>,
+    ) -> anyhow::Result<()> {
+        self.sync.add_unread(doc, body_hash, body)
     }
 
     /// Removes the documents of pages not added, commits, and opens the result.

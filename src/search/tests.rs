@@ -621,6 +621,40 @@ fn a_sync_indexes_only_what_changed_in_any_order() {
     assert_eq!(a.export_static().unwrap(), b.export_static().unwrap());
 }
 
+#[test]
+fn a_body_is_read_only_for_a_page_that_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = super::index::open_or_create(dir.path()).unwrap();
+    let first = site();
+    super::index::sync_docs(&index, &first).unwrap();
+    let sync = |docs: &[IndexDoc], read: &mut Vec<String>| {
+        let mut sync = super::index::Syncing::new(&index).unwrap();
+        for doc in docs {
+            let body = doc.body.clone();
+            let mut head = doc.clone();
+            head.body = "not looked at".into();
+            sync.add_unread(head, crate::text::text_hash(&body), || {
+                read.push(doc.key.clone());
+                Ok(body)
+            })
+            .unwrap();
+        }
+        sync.finish().unwrap()
+    };
+    let mut read = Vec::new();
+    assert_eq!(sync(&first, &mut read), (0, 0));
+    assert!(read.is_empty(), "{read:?}");
+    let mut second = first.clone();
+    second[1].body = format!("{} Vaccination.", second[1].body).into();
+    assert_eq!(sync(&second, &mut read), (1, 0));
+    assert_eq!(read, [second[1].key.clone()]);
+    // What was read is what is indexed: the same as a fresh index of the same pages.
+    let fresh = tempfile::tempdir().unwrap();
+    let a = SearchIndex::over(index).unwrap();
+    let b = SearchIndex::sync(fresh.path(), &second).unwrap();
+    assert_eq!(a.export_static().unwrap(), b.export_static().unwrap());
+}
+
 /// A build killed while committing leaves files the commit was writing (a deletion file,
 /// registered as tantivy's but in no committed meta.json). The next build makes the same
 /// commit, with the same file names: it must not fail on the leftovers (CI, round 26).
