@@ -256,8 +256,8 @@ pub struct Staging {
     reuse: std::sync::atomic::AtomicBool,
     /// The folders marked to spread their subfolders ([`spread_subfolders`]).
     spreading: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
-    /// Where the replaced site's folders are kept, emptied, for the next build to start
-    /// from (see [`Staging::create`]); `None` keeps nothing.
+    /// Where the site this build replaces is left for the next build to start from (see
+    /// [`Staging::prepare`]); `None` keeps nothing.
     spare: Option<PathBuf>,
     /// The staging folder started as the last build's folders: those this build put
     /// nothing in are removed before the swap.
@@ -575,8 +575,8 @@ fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
     match create() {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             if path.symlink_metadata()?.is_dir() {
-                // A folder kept from the last build (see `Staging::create`), where this
-                // build puts a file.
+                // A folder of the site kept from the last build (see `Staging::prepare`),
+                // where this build puts a file.
                 remove_empty_folders(path)?;
             } else {
                 std::fs::remove_file(path)?;
