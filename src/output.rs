@@ -630,18 +630,32 @@ fn retire(old: &Path, spare: Option<&Path>) -> std::io::Result<()> {
 /// followed through a link: a link is a file here, and removed.
 fn remove_files_of_site(dir: &Path) -> std::io::Result<()> {
     share_out(&two_levels_down(dir)?, remove_files_in)?;
+    each_of_top_two_levels(dir, |path, is_folder| {
+        if is_folder {
+            Ok(())
+        } else {
+            std::fs::remove_file(path)
+        }
+    })
+}
+
+/// Calls `visit` with each entry of the first two levels of `dir` and whether it is a
+/// folder (not through a link), a folder's entries before the folder: what is left of a
+/// site once [`share_out`] has worked through [`two_levels_down`].
+fn each_of_top_two_levels(
+    dir: &Path,
+    mut visit: impl FnMut(&Path, bool) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
-        if !entry.file_type()?.is_dir() {
-            std::fs::remove_file(entry.path())?;
-            continue;
-        }
-        for inner in std::fs::read_dir(entry.path())? {
-            let inner = inner?;
-            if !inner.file_type()?.is_dir() {
-                std::fs::remove_file(inner.path())?;
+        let is_folder = entry.file_type()?.is_dir();
+        if is_folder {
+            for inner in std::fs::read_dir(entry.path())? {
+                let inner = inner?;
+                visit(&inner.path(), inner.file_type()?.is_dir())?;
             }
         }
+        visit(&entry.path(), is_folder)?;
     }
     Ok(())
 }
@@ -757,19 +771,13 @@ fn prune_folders(dir: &Path) -> std::io::Result<()> {
         remove_empty_folders_in(part)?;
         remove_if_empty(part)
     })?;
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            for inner in std::fs::read_dir(entry.path())? {
-                let inner = inner?;
-                if inner.file_type()?.is_dir() {
-                    remove_if_empty(&inner.path())?;
-                }
-            }
-            remove_if_empty(&entry.path())?;
+    each_of_top_two_levels(dir, |path, is_folder| {
+        if is_folder {
+            remove_if_empty(path)
+        } else {
+            Ok(())
         }
-    }
-    Ok(())
+    })
 }
 
 /// Cleans up after builds that were killed: their staging folders, and an old site left
