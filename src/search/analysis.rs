@@ -13,6 +13,9 @@
 //!   `pl_LANG_stem(pl_LANG_key(text))` token by token, which is what lets the
 //!   browser replace stemming with a key → term dictionary.
 //!
+//! The index does not run them on a page itself: `preanalyzed.rs` reads each page once
+//! with `pl_LANG_key` and `pl_LANG_stem`, for both the content fields and the keys.
+//!
 //! Word splitting ([`WordTokenizer`]): a word is a maximal run of alphanumeric
 //! characters (`char::is_alphanumeric`, i.e. `[\p{Alphabetic}\p{N}]`). In French, a
 //! word from [`ELISIONS`] directly followed by `'` or `’` and a letter is dropped and
@@ -58,7 +61,7 @@ fn spec(lang: &str) -> &'static crate::i18n::Language {
 }
 
 /// The tantivy stemmer of a language of the table.
-fn stemmer(lang: &str) -> Language {
+pub(super) fn stemmer(lang: &str) -> Language {
     match spec(lang).stemmer {
         crate::i18n::Stemmer::English => Language::English,
         crate::i18n::Stemmer::French => Language::French,
@@ -346,9 +349,9 @@ impl<T: TokenStream> TokenStream for FrenchEndingsStream<T> {
 
 /// The Snowball stemmer with a memory of the words it has stemmed.
 ///
-/// A site's text repeats a few thousand words, and Snowball's suffix tables cost more
-/// than a hash lookup: on 50,000 pages stemming was about a fifth of the index's time.
-/// Each copy of the analyzer (tantivy makes one per indexing thread) keeps its own
+/// A text repeats its words, and Snowball's suffix tables cost more than a hash lookup.
+/// `pl_LANG` analyses whole pages again for related pages and snippets (indexing has a
+/// memory of its own, in `preanalyzed.rs`). Each copy of the analyzer keeps its own
 /// cache, emptied when it reaches [`STEM_CACHE_WORDS`] so hostile text cannot grow it
 /// without bound. The terms are those of `Stemmer` itself: a cached word gives what the
 /// stemmer gave it.

@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 
 use anyhow::{Context, bail};
 use tantivy::fieldnorm::FieldNormReader;
@@ -40,10 +40,11 @@ use super::analysis::{
     LANG_COUNT, LANGS, analyzer_name, analyzers, key_analyzer_name, stem_analyzer_name,
     surface_analyzer_name,
 };
+use super::preanalyzed::{PRE_ANALYZED, PageAnalyzers, PreAnalyzedTokenizer};
 
 /// Bumped whenever the schema or the analysis changes: an index written by another
 /// version is rebuilt from scratch.
-pub const SCHEMA_VERSION: &str = "passerelle-search-5";
+pub const SCHEMA_VERSION: &str = "passerelle-search-6";
 const VERSION_FILE: &str = "passerelle-index-version";
 
 /// The per-language text fields, in scoring order.
@@ -74,6 +75,7 @@ pub fn register_analyzers(index: &Index) {
         manager.register(&stem_analyzer_name(lang), a.stem);
         manager.register(&surface_analyzer_name(lang), a.surface);
     }
+    manager.register(PRE_ANALYZED, PreAnalyzedTokenizer::default());
 }
 
 /// Handles on the schema's fields.
@@ -87,10 +89,13 @@ pub struct Fields {
     pub url: Field,
     pub title: Field,
     pub summary: Field,
+    /// The body's text, stored for snippets and related pages.
+    pub body: Field,
     pub date: Field,
     pub order: Field,
     pub facets: Field,
-    /// `text[lang][field]`: title, summary, body of each language in [`LANGS`] order.
+    /// `text[lang][field]`: the terms of title, summary, body of each language in
+    /// [`LANGS`] order (indexed only; their text is stored in `title`, `summary`, `body`).
     pub text: [[Field; 3]; LANG_COUNT],
     /// Every key (normalised surface form) of a language's documents: the dictionary
     /// queries and the static export draw their words from.
@@ -107,27 +112,28 @@ pub fn schema() -> Schema {
     let mut b = Schema::builder();
     b.add_text_field("id", STRING | FAST | STORED);
     b.add_u64_field("hash", FAST);
-    for name in ["key", "lang", "kind", "url", "title", "summary", "date"] {
+    for name in [
+        "key", "lang", "kind", "url", "title", "summary", "body", "date",
+    ] {
         b.add_text_field(name, STORED);
     }
     // Tie-break key: key and lang joined by NUL; read from its column, never indexed.
     b.add_text_field("order", TextOptions::default().set_fast("raw"));
     b.add_facet_field("facets", FacetOptions::default());
+    // The text and key fields are given the page's text as `PageAnalyzer` analysed it
+    // (`pl_LANG` and `pl_LANG_key`), in the form `PRE_ANALYZED` reads.
     for lang in LANGS {
         for field in TEXT_FIELDS {
             let indexing = TextFieldIndexing::default()
-                .set_tokenizer(&analyzer_name(lang))
+                .set_tokenizer(PRE_ANALYZED)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-            let mut options = TextOptions::default().set_indexing_options(indexing);
-            // The body is kept for snippets and related pages; title and summary are
-            // stored once, language-neutral, above.
-            if field == "body" {
-                options = options.set_stored();
-            }
-            b.add_text_field(&text_field_name(field, lang), options);
+            b.add_text_field(
+                &text_field_name(field, lang),
+                TextOptions::default().set_indexing_options(indexing),
+            );
         }
         let keys = TextFieldIndexing::default()
-            .set_tokenizer(&key_analyzer_name(lang))
+            .set_tokenizer(PRE_ANALYZED)
             .set_index_option(IndexRecordOption::Basic)
             .set_fieldnorms(false);
         b.add_text_field(
@@ -162,6 +168,7 @@ impl Fields {
             url: f("url")?,
             title: f("title")?,
             summary: f("summary")?,
+            body: f("body")?,
             date: f("date")?,
             order: f("order")?,
             facets: f("facets")?,
@@ -210,12 +217,18 @@ pub fn doc_facets(doc: &IndexDoc) -> Vec<(String, String)> {
     facets
 }
 
-/// A page as tantivy indexes it. The body is shared with its [`IndexDoc`], not copied: a
-/// `TantivyDocument` would hold it twice more (its text field and its keys field) while
-/// it waits for an indexing thread. The document holds its place in the [`Backlog`]
-/// until tantivy drops it, indexed.
+/// A page as tantivy indexes it. The body is shared with its [`IndexDoc`], not copied, while
+/// the document waits for an indexing thread; the thread that takes it analyses its text
+/// ([`PageAnalyzers`]) the first time tantivy reads it. The document holds its place in
+/// the [`Backlog`] until tantivy drops it, indexed.
 struct PageDocument {
-    pieces: Vec<(Field, Piece)>,
+    page: IndexDoc,
+    /// The page's language, in [`LANGS`].
+    l: usize,
+    hash: u64,
+    fields: Fields,
+    analyzers: Arc<PageAnalyzers>,
+    pieces: OnceLock<Vec<(Field, Piece)>>,
     _place: Queued,
 }
 
@@ -304,43 +317,44 @@ impl Document for PageDocument {
         fn pair(entry: &(Field, Piece)) -> (Field, PieceValue<'_>) {
             (entry.0, PieceValue(&entry.1))
         }
-        self.pieces.iter().map(pair)
+        self.pieces.get_or_init(|| self.pieces()).iter().map(pair)
     }
 }
 
-fn to_tantivy(fields: &Fields, doc: &IndexDoc, l: usize, hash: u64, place: Queued) -> PageDocument {
-    let owned = |field: Field, text: &str| (field, Piece::Owned(text.to_string()));
-    let mut d = vec![
-        (fields.id, Piece::Owned(doc_id(&doc.lang, &doc.key))),
-        (fields.hash, Piece::U64(hash)),
-        owned(fields.key, &doc.key),
-        owned(fields.lang, &doc.lang),
-        owned(fields.kind, &doc.kind),
-        owned(fields.url, &doc.url),
-        owned(fields.title, &doc.title),
-        owned(fields.summary, &doc.summary),
-        owned(fields.date, &doc.date),
-        (
-            fields.order,
-            Piece::Owned(format!("{}\u{0}{}", doc.key, doc.lang)),
-        ),
-    ];
-    for (taxonomy, term) in doc_facets(doc) {
-        d.push((
-            fields.facets,
-            Piece::Facet(Facet::from_path([taxonomy, term])),
-        ));
-    }
-    let [title, summary, body] = fields.text[l];
-    for (field, text) in [(title, &doc.title), (summary, &doc.summary)] {
-        d.push(owned(field, text));
-        d.push(owned(fields.keys[l], text));
-    }
-    d.push((body, Piece::Shared(doc.body.clone())));
-    d.push((fields.keys[l], Piece::Shared(doc.body.clone())));
-    PageDocument {
-        pieces: d,
-        _place: place,
+impl PageDocument {
+    fn pieces(&self) -> Vec<(Field, Piece)> {
+        let (doc, fields) = (&self.page, &self.fields);
+        let owned = |field: Field, text: &str| (field, Piece::Owned(text.to_string()));
+        let mut d = vec![
+            (fields.id, Piece::Owned(doc_id(&doc.lang, &doc.key))),
+            (fields.hash, Piece::U64(self.hash)),
+            owned(fields.key, &doc.key),
+            owned(fields.lang, &doc.lang),
+            owned(fields.kind, &doc.kind),
+            owned(fields.url, &doc.url),
+            owned(fields.title, &doc.title),
+            owned(fields.summary, &doc.summary),
+            (fields.body, Piece::Shared(doc.body.clone())),
+            owned(fields.date, &doc.date),
+            (
+                fields.order,
+                Piece::Owned(format!("{}\u{0}{}", doc.key, doc.lang)),
+            ),
+        ];
+        for (taxonomy, term) in doc_facets(doc) {
+            d.push((
+                fields.facets,
+                Piece::Facet(Facet::from_path([taxonomy, term])),
+            ));
+        }
+        let analysed = self
+            .analyzers
+            .analyse(self.l, &[&doc.title, &doc.summary, &doc.body]);
+        for (field, terms) in fields.text[self.l].into_iter().zip(analysed.terms) {
+            d.push((field, Piece::Owned(terms)));
+        }
+        d.push((fields.keys[self.l], Piece::Owned(analysed.keys)));
+        d
     }
 }
 
@@ -476,6 +490,8 @@ pub struct Syncing {
     /// Made at the first change: a build that changes nothing starts no indexing thread.
     writer: Option<IndexWriter<PageDocument>>,
     backlog: Arc<Backlog>,
+    /// Shared by the indexing threads.
+    analyzers: Arc<PageAnalyzers>,
     added: usize,
 }
 
@@ -509,6 +525,7 @@ impl Syncing {
             wanted: std::collections::HashSet::new(),
             writer: None,
             backlog: Arc::default(),
+            analyzers: Arc::default(),
             added: 0,
         })
     }
@@ -558,7 +575,15 @@ impl Syncing {
         }
         doc.body = body()?;
         let place = self.backlog.enter();
-        writer.add_document(to_tantivy(&self.fields, &doc, l, hash, place))?;
+        writer.add_document(PageDocument {
+            page: doc,
+            l,
+            hash,
+            fields: self.fields,
+            analyzers: Arc::clone(&self.analyzers),
+            pieces: OnceLock::new(),
+            _place: place,
+        })?;
         self.added += 1;
         Ok(())
     }

@@ -24,6 +24,7 @@ pub mod export;
 pub mod form_cache;
 pub mod group;
 pub mod index;
+mod preanalyzed;
 pub mod query;
 pub mod synonyms;
 

@@ -624,6 +624,47 @@ fn bracketed(snippet: &tantivy::snippet::Snippet, full_len: usize) -> String {
     out
 }
 
+/// What tantivy's `SnippetGenerator::create` makes, with the language's analyzer: the
+/// field's own tokenizer reads pre-analysed text only (see `preanalyzed.rs`).
+fn snippets_of(
+    index: &Index,
+    snapshot: &Snapshot,
+    query: &dyn Query,
+    field: Field,
+    lang: &str,
+) -> anyhow::Result<SnippetGenerator> {
+    let mut terms: BTreeSet<&Term> = BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term);
+        }
+    });
+    let mut weights = BTreeMap::new();
+    for term in terms {
+        let value = term.value();
+        let Some(text) = value.as_str() else {
+            continue;
+        };
+        let doc_freq = snapshot.searcher.doc_freq(term)?;
+        if doc_freq > 0 {
+            weights.insert(text.to_string(), 1.0 / (1.0 + doc_freq as Score));
+        }
+    }
+    let analyzer = index
+        .tokenizers()
+        .get(&analyzer_name(lang))
+        .context("analyzer not registered")?;
+    Ok(SnippetGenerator::new(
+        weights,
+        analyzer,
+        field,
+        SNIPPET_CHARS,
+    ))
+}
+
+/// Longest snippet shown, in characters.
+const SNIPPET_CHARS: usize = 180;
+
 fn hit(
     snapshot: &Snapshot,
     rank: usize,
@@ -636,9 +677,9 @@ fn hit(
     let lang = stored(&doc, f.lang);
     let summary = stored(&doc, f.summary);
     let mut snippet = String::new();
-    if let (Some(generators), Some(l)) = (snippets.get(&lang), lang_index(&lang)) {
+    if let Some(generators) = snippets.get(&lang) {
         // Body first, then summary: the first that shows a match.
-        let texts = [stored(&doc, f.text[l][2]), summary.clone()];
+        let texts = [stored(&doc, f.body), summary.clone()];
         for (generator, text) in generators.iter().zip(&texts) {
             let s = generator.snippet(text);
             if !s.highlighted().is_empty() {
@@ -696,9 +737,7 @@ pub fn search(
         };
         let mut generators = Vec::new();
         for field in [snapshot.fields.text[l][2], snapshot.fields.text[l][1]] {
-            let mut g = SnippetGenerator::create(&snapshot.searcher, &*query, field)?;
-            g.set_max_num_chars(180);
-            generators.push(g);
+            generators.push(snippets_of(index, snapshot, &*query, field, lang)?);
         }
         snippets.insert(lang.to_string(), generators);
         per_lang.push((Occur::Should, query));
@@ -926,7 +965,7 @@ fn related_query(
     let texts = [
         stored(&doc, f.title),
         stored(&doc, f.summary),
-        stored(&doc, f.text[l][2]),
+        stored(&doc, f.body),
     ];
     let mut analyzer = index
         .tokenizers()
