@@ -11,6 +11,7 @@ pub mod views;
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
@@ -22,7 +23,7 @@ use crate::model::{Kind, Role};
 use crate::output::{OutputFile, SitemapEntry};
 use crate::resolve::{PageId, Site};
 use crate::theme::Theme;
-use views::{Job, Output, Views};
+use views::{Job, Link, Output, Views};
 
 /// Everything a render needs besides the site.
 pub struct RenderInput<'a> {
@@ -356,6 +357,9 @@ pub struct Renderer<'a> {
     site_value: Value,
     /// Hash of the config, the theme and the globals: part of every output's hash.
     globals: u64,
+    /// Each page as a card for a reader of each language, in `config.languages` order:
+    /// `cards[page * languages + reader]`, made when first shown.
+    cards: Vec<OnceLock<Arc<Link>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -411,7 +415,20 @@ impl<'a> Renderer<'a> {
             per_lang,
             site_value: Value::from_serializable(&site_json),
             globals: globals.finish(),
+            cards: (0..site.pages.len() * config.languages.len())
+                .map(|_| OnceLock::new())
+                .collect(),
         }
+    }
+
+    /// The card of page `id` for a reader of `reader`, made by `make` the first time.
+    fn card(&self, id: PageId, reader: &str, make: impl FnOnce() -> Link) -> Arc<Link> {
+        let languages = &self.site.config.languages;
+        let Some(r) = languages.iter().position(|l| l == reader) else {
+            return Arc::new(make());
+        };
+        let slot = &self.cards[id * languages.len() + r];
+        Arc::clone(slot.get_or_init(|| Arc::new(make())))
     }
 
     fn jobs(&self) -> Vec<Job> {

@@ -9,6 +9,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -122,7 +123,7 @@ pub struct HomeView {
     pub content: String,
     pub sections: Vec<HomeSection>,
     /// Forums to come, soonest first.
-    pub upcoming: Vec<Link>,
+    pub upcoming: Vec<Arc<Link>>,
 }
 
 #[derive(Serialize)]
@@ -132,7 +133,7 @@ pub struct HomeSection {
     pub url: String,
     pub count: usize,
     /// The three newest pages.
-    pub recent: Vec<Link>,
+    pub recent: Vec<Arc<Link>>,
     pub summary: String,
 }
 
@@ -167,7 +168,7 @@ pub struct SectionView {
     pub kind: String,
     /// HTML of the section's `_index`, on its first page only.
     pub content: String,
-    pub pages: Vec<Link>,
+    pub pages: Vec<Arc<Link>>,
     pub paginator: Paginator,
     /// The forums' calendar, on a forum section with dated forums.
     pub calendar_url: Option<String>,
@@ -185,7 +186,7 @@ pub struct TaxonomyView {
 #[derive(Serialize)]
 pub struct TermView {
     pub title: String,
-    pub pages: Vec<Link>,
+    pub pages: Vec<Arc<Link>>,
     pub paginator: Paginator,
     pub taxonomy: TaxonomyRef,
 }
@@ -233,12 +234,12 @@ pub struct ContentPage {
     pub status: Option<StatusView>,
     pub issued_by: Option<String>,
     /// A recommendation's evidence.
-    pub evidence: Vec<Link>,
+    pub evidence: Vec<Arc<Link>>,
     pub cited_by: CitedBy,
     /// A forum's cases.
     pub cases: Vec<CaseView>,
     /// A forum's related pages, found by the search index.
-    pub related: Vec<Link>,
+    pub related: Vec<Arc<Link>>,
     pub forum: Option<ForumView>,
     /// A case study's or a lesson's evidence level: always set on a case study (`id` is
     /// then `None` when the source reports none), on a lesson when it has one.
@@ -336,14 +337,14 @@ pub struct StatusView {
 /// Pages that cite this one, by kind.
 #[derive(Serialize)]
 pub struct CitedBy {
-    pub lessons: Vec<Link>,
-    pub recommendations: Vec<Link>,
-    pub forums: Vec<Link>,
+    pub lessons: Vec<Arc<Link>>,
+    pub recommendations: Vec<Arc<Link>>,
+    pub forums: Vec<Arc<Link>>,
 }
 
 #[derive(Serialize)]
 pub struct CaseView {
-    pub link: Link,
+    pub link: Arc<Link>,
     pub partners: Vec<String>,
     pub period: Option<PeriodView>,
 }
@@ -387,11 +388,11 @@ pub struct Packet {
 
 #[derive(Serialize)]
 pub struct PacketCase {
-    pub link: Link,
+    pub link: Arc<Link>,
     pub partners: Vec<PacketPartner>,
     pub period: Option<PeriodView>,
-    pub lessons: Vec<Link>,
-    pub recommendations: Vec<Link>,
+    pub lessons: Vec<Arc<Link>>,
+    pub recommendations: Vec<Arc<Link>>,
 }
 
 #[derive(Serialize)]
@@ -740,7 +741,13 @@ impl<'r> Views<'r> {
             .collect()
     }
 
-    fn link(&self, id: PageId, reader: &str) -> Link {
+    /// Page `id` as a card for a reader of `reader`, built once per build (a page is
+    /// listed on each of its terms' pages, its section's and its neighbours').
+    fn link(&self, id: PageId, reader: &str) -> Arc<Link> {
+        self.r.card(id, reader, || self.new_link(id, reader))
+    }
+
+    fn new_link(&self, id: PageId, reader: &str) -> Link {
         let site = self.r.site;
         let p = self.page(id);
         let lang = &p.lang;
@@ -1433,7 +1440,7 @@ impl<'r> Views<'r> {
             })
             .collect();
         let f = &p.fm.fields;
-        let mut cited: HashMap<&str, Vec<Link>> = HashMap::new();
+        let mut cited: HashMap<&str, Vec<Arc<Link>>> = HashMap::new();
         for key in site.cited_by.get(&p.key).into_iter().flatten() {
             if let Some(cid) = site.page_or_fallback(key, lang) {
                 let kind = self.page(cid).kind().map_or("page", Kind::as_str);
@@ -1551,7 +1558,7 @@ impl<'r> Views<'r> {
     }
 
     /// Cards of the pages at `keys`, in the reader's language where they exist.
-    fn links(&self, keys: &[Located<String>], lang: &str) -> Vec<Link> {
+    fn links(&self, keys: &[Located<String>], lang: &str) -> Vec<Arc<Link>> {
         keys.iter()
             .filter_map(|k| self.r.site.page_or_fallback(&k.value, lang))
             .map(|rid| self.link(rid, lang))
