@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::canvas::{Canvas, MaskPattern};
+use qrcode::{Color, EcLevel, bits, ec};
 
 /// Light modules around the code, as the QR specification asks for.
 const QUIET_ZONE: usize = 4;
@@ -12,17 +13,15 @@ const QUIET_ZONE: usize = 4;
 /// An `<svg>` element encoding `text`, labelled with `label` for screen readers.
 /// `None` if the text is too long for a QR code.
 pub fn svg(text: &str, label: &str) -> Option<String> {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
-    let width = code.width();
-    let colors = code.to_colors();
+    let (width, dark) = modules(text.as_bytes())?;
     let size = width + 2 * QUIET_ZONE;
     let mut path = String::new();
     for y in 0..width {
         let mut x = 0;
         while x < width {
-            if colors[y * width + x] == Color::Dark {
+            if dark[y * width + x] {
                 let start = x;
-                while x < width && colors[y * width + x] == Color::Dark {
+                while x < width && dark[y * width + x] {
                     x += 1;
                 }
                 let _ = write!(
@@ -45,9 +44,167 @@ pub fn svg(text: &str, label: &str) -> Option<String> {
     ))
 }
 
+/// The masks a QR code may use, in the order `qrcode` tries them.
+const MASKS: [MaskPattern; 8] = [
+    MaskPattern::Checkerboard,
+    MaskPattern::HorizontalLines,
+    MaskPattern::VerticalLines,
+    MaskPattern::DiagonalLines,
+    MaskPattern::LargeCheckerboard,
+    MaskPattern::Fields,
+    MaskPattern::Diamonds,
+    MaskPattern::Meadow,
+];
+
+/// The width and the modules (dark or not, row by row) of the QR code of `data` at
+/// error correction level M: those of `QrCode::with_error_correction_level`, which scores
+/// each mask through boxed closures, an allocation per module and mask (a third of a
+/// forum packet's time). The crate's own steps build the code; [`penalty`] scores the
+/// masks as the crate does, and the first of the lowest score is kept, as it keeps it.
+fn modules(data: &[u8]) -> Option<(usize, Vec<bool>)> {
+    let bits = bits::encode_auto(data, EcLevel::M).ok()?;
+    let version = bits.version();
+    let (codewords, ec) = ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).ok()?;
+    let mut canvas = Canvas::new(version, EcLevel::M);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&codewords, &ec);
+    let width = usize::try_from(version.width()).ok()?;
+    let mut best: Option<(u16, Vec<bool>)> = None;
+    for mask in MASKS {
+        let mut masked = canvas.clone();
+        masked.apply_mask(mask);
+        let dark: Vec<bool> = masked
+            .into_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect();
+        let score = penalty(&dark, width);
+        if best.as_ref().is_none_or(|(lowest, _)| score < *lowest) {
+            best = Some((score, dark));
+        }
+    }
+    best.map(|(_, dark)| (width, dark))
+}
+
+/// A masked code's penalty as `qrcode` computes it (`compute_total_penalty_scores`, its
+/// u16 sums included): runs of five or more, 2×2 blocks, finder-like patterns across and
+/// down, and the balance of dark and light.
+fn penalty(dark: &[bool], width: usize) -> u16 {
+    let across = |line: usize, k: usize| dark[line * width + k];
+    let down = |line: usize, k: usize| dark[k * width + line];
+    let mut score = runs(width, across)
+        .wrapping_add(runs(width, down))
+        .wrapping_add(blocks(dark, width))
+        .wrapping_add(finders(width, across))
+        .wrapping_add(finders(width, down));
+    let ratio = dark.iter().filter(|d| **d).count() * 200 / dark.len();
+    score = score.wrapping_add(ratio.abs_diff(100) as u16);
+    score
+}
+
+/// Each run of `n` ≥ 5 modules of one color along a line scores `n - 2`.
+fn runs(width: usize, at: impl Fn(usize, usize) -> bool) -> u16 {
+    let mut score: u16 = 0;
+    for line in 0..width {
+        let mut run = 1;
+        for k in 1..=width {
+            if k < width && at(line, k) == at(line, k - 1) {
+                run += 1;
+                continue;
+            }
+            if run >= 5 {
+                score = score.wrapping_add(run - 2);
+            }
+            run = 1;
+        }
+    }
+    score
+}
+
+/// Each 2×2 block of one color (overlapping ones too) scores 3.
+fn blocks(dark: &[bool], width: usize) -> u16 {
+    let mut score: u16 = 0;
+    for y in 0..width - 1 {
+        for x in 0..width - 1 {
+            let here = dark[y * width + x];
+            if dark[y * width + x + 1] == here
+                && dark[(y + 1) * width + x] == here
+                && dark[(y + 1) * width + x + 1] == here
+            {
+                score = score.wrapping_add(3);
+            }
+        }
+    }
+    score
+}
+
+/// Each dark-light-dark-dark-dark-light-dark along a line with no dark module among the
+/// four before it, or the four after it, scores 40; the code's own three finder patterns
+/// always give 360 of it, which `qrcode` takes off.
+fn finders(width: usize, at: impl Fn(usize, usize) -> bool) -> u16 {
+    const PATTERN: [bool; 7] = [true, false, true, true, true, false, true];
+    let mut score: u16 = 0;
+    for line in 0..width {
+        for start in 0..width - 6 {
+            if (0..7).any(|i| at(line, start + i) != PATTERN[i]) {
+                continue;
+            }
+            let dark_in = |from: usize, to: usize| (from..to.min(width)).any(|k| at(line, k));
+            if !dark_in(start.saturating_sub(4), start) || !dark_in(start + 7, start + 11) {
+                score = score.wrapping_add(40);
+            }
+        }
+    }
+    score.wrapping_sub(360)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Inputs of every length a URL may have, of bytes of every class the encoder
+    /// distinguishes (digits, upper-case alphanumerics, anything else).
+    fn inputs() -> Vec<String> {
+        let alphabets = [
+            "0123456789",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 $%*+-./:",
+            "https://example.org/fr/forums/forum-de-discussion-sur-la-sante-mentale-42/?é",
+        ];
+        let mut out = Vec::new();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for len in 1..=220 {
+            for alphabet in alphabets {
+                let chars: Vec<char> = alphabet.chars().collect();
+                let text: String = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        chars[(seed % chars.len() as u64) as usize]
+                    })
+                    .collect();
+                out.push(text);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn modules_are_those_qrcode_gives() {
+        use qrcode::QrCode;
+        for text in inputs() {
+            let expected =
+                QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).expect("fits");
+            let (width, dark) = modules(text.as_bytes()).expect("fits");
+            assert_eq!(width, expected.width(), "{text}");
+            let expected: Vec<bool> = expected
+                .to_colors()
+                .into_iter()
+                .map(|c| c == Color::Dark)
+                .collect();
+            assert!(dark == expected, "{text}");
+        }
+    }
 
     #[test]
     fn draws_an_svg_with_a_label() {
