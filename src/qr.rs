@@ -165,28 +165,14 @@ mod tests {
     /// Inputs of every length a URL may have, of bytes of every class the encoder
     /// distinguishes (digits, upper-case alphanumerics, anything else).
     fn inputs() -> Vec<String> {
-        let alphabets = [
+        [
             "0123456789",
             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 $%*+-./:",
             "https://example.org/fr/forums/forum-de-discussion-sur-la-sante-mentale-42/?é",
-        ];
-        let mut out = Vec::new();
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        for len in 1..=220 {
-            for alphabet in alphabets {
-                let chars: Vec<char> = alphabet.chars().collect();
-                let text: String = (0..len)
-                    .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
-                        chars[(seed % chars.len() as u64) as usize]
-                    })
-                    .collect();
-                out.push(text);
-            }
-        }
-        out
+        ]
+        .into_iter()
+        .flat_map(|alphabet| crate::text::samples::texts(alphabet, 1..=220, 1, 0x9e37_79b9))
+        .collect()
     }
 
     #[test]

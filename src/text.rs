@@ -141,3 +141,31 @@ mod tests {
         assert_eq!(escape_xml("a\u{1}b & c\n"), "ab &amp; c\n");
     }
 }
+
+/// Texts for tests that compare two ways of doing one thing on many inputs.
+#[cfg(test)]
+pub mod samples {
+    /// `per_length` texts of each length of `lengths`, of the characters of `alphabet`,
+    /// the same at every run (xorshift from `seed`).
+    pub fn texts(
+        alphabet: &str,
+        lengths: std::ops::RangeInclusive<usize>,
+        per_length: usize,
+        mut seed: u64,
+    ) -> Vec<String> {
+        let chars: Vec<char> = alphabet.chars().collect();
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            chars[(seed % chars.len() as u64) as usize]
+        };
+        let mut out = Vec::new();
+        for len in lengths {
+            for _ in 0..per_length {
+                out.push((0..len).map(|_| next()).collect());
+            }
+        }
+        out
+    }
+}
