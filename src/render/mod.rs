@@ -300,10 +300,33 @@ pub fn template_contexts(input: &RenderInput) -> Vec<(String, serde_json::Value)
 /// The theme's templates, parsed.
 pub struct Templates(Tera);
 
+/// What tera's own escaper writes (`& < > " '`), a run of text at a time: tera's writes
+/// each byte through `dyn Write`, which was 2.6 % of a cold build's CPU. The `fast_escape`
+/// feature would leave `'` as it is.
+fn escape(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut written = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[written..at])?;
+        out.write_all(entity)?;
+        written = at + 1;
+    }
+    out.write_all(&bytes[written..])
+}
+
 /// Parses the theme's templates; an error names the template at fault.
 pub fn parse_templates(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape);
     if let Err(e) = tera.add_raw_templates(
         theme
             .templates
@@ -646,7 +669,18 @@ fn script_json(value: &serde_json::Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::pager_numbers;
+    use super::{escape, pager_numbers};
+
+    #[test]
+    fn escapes_as_tera_does() {
+        let alphabet = "a é&<>\"'’«\u{0}";
+        for text in crate::text::samples::texts(alphabet, 0..=29, 200, 0x853c_49e6) {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            escape(&text, &mut ours).expect("into a Vec");
+            tera::escape_html(&text, &mut teras).expect("into a Vec");
+            assert_eq!(ours, teras, "{text:?}");
+        }
+    }
 
     fn shown(current: usize, total: usize) -> String {
         pager_numbers(current, total)
