@@ -485,28 +485,30 @@ fn plain_text(events: &[Event]) -> String {
 /// Only ordinary spaces already there are replaced before `; : ! ?` (so `10:30` and URLs stay
 /// intact); « » get their spaces even when the author left them out.
 pub fn french_spacing(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut chars = text.char_indices().peekable();
+    // Text up to the next character the rules look at is copied as it is, in one piece.
+    let mut copied_to = 0;
+    while let Some((at, c)) = chars.next() {
+        if !matches!(c, ' ' | NBSP | NARROW_NBSP | '«' | '»' | '\'') {
+            continue;
+        }
+        out.push_str(&text[copied_to..at]);
+        copied_to = at + c.len_utf8();
         match c {
-            ' ' | NBSP | NARROW_NBSP => {
-                let next = chars.get(i + 1).copied();
-                match next {
-                    Some(';' | '!' | '?') => out.push(NARROW_NBSP),
-                    Some(':') => out.push(NBSP),
-                    Some('»') => out.push(NBSP),
-                    _ if out.ends_with('«') => {}
-                    _ => out.push(c),
-                }
-            }
+            ' ' | NBSP | NARROW_NBSP => match chars.peek().map(|&(_, next)| next) {
+                Some(';' | '!' | '?') => out.push(NARROW_NBSP),
+                Some(':' | '»') => out.push(NBSP),
+                _ if out.ends_with('«') => {}
+                _ => out.push(c),
+            },
             '«' => {
                 out.push('«');
                 out.push(NBSP);
                 // Swallow the author's own space after «.
-                while matches!(chars.get(i + 1), Some(' ' | &NBSP | &NARROW_NBSP)) {
-                    i += 1;
+                while let Some(&(space_at, space @ (' ' | NBSP | NARROW_NBSP))) = chars.peek() {
+                    copied_to = space_at + space.len_utf8();
+                    chars.next();
                 }
             }
             '»' => {
@@ -517,13 +519,13 @@ pub fn french_spacing(text: &str) -> String {
             }
             // An apostrophe typed straight after a letter (`l'intégration`): the
             // typographic one. Only text comes here, never a URL, an attribute or code.
-            '\'' if out.chars().next_back().is_some_and(char::is_alphabetic) => {
+            _ if out.chars().next_back().is_some_and(char::is_alphabetic) => {
                 out.push('\u{2019}');
             }
-            c => out.push(c),
+            _ => out.push(c),
         }
-        i += 1;
     }
+    out.push_str(&text[copied_to..]);
     out
 }
 
@@ -601,6 +603,56 @@ mod tests {
             "à 10:30 sur https://x.org"
         );
         assert_eq!(french_spacing("Oui ; non !"), "Oui\u{202f}; non\u{202f}!");
+    }
+
+    /// The rules as first written, a character at a time: what [`french_spacing`] must
+    /// still give.
+    fn french_spacing_char_by_char(text: &str) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            match c {
+                ' ' | NBSP | NARROW_NBSP => match chars.get(i + 1).copied() {
+                    Some(';' | '!' | '?') => out.push(NARROW_NBSP),
+                    Some(':') | Some('»') => out.push(NBSP),
+                    _ if out.ends_with('«') => {}
+                    _ => out.push(c),
+                },
+                '«' => {
+                    out.push('«');
+                    out.push(NBSP);
+                    while matches!(chars.get(i + 1), Some(' ' | &NBSP | &NARROW_NBSP)) {
+                        i += 1;
+                    }
+                }
+                '»' => {
+                    if !out.ends_with(NBSP) && !out.ends_with(NARROW_NBSP) && !out.is_empty() {
+                        out.push(NBSP);
+                    }
+                    out.push('»');
+                }
+                '\'' if out.chars().next_back().is_some_and(char::is_alphabetic) => {
+                    out.push('\u{2019}');
+                }
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        out
+    }
+
+    #[test]
+    fn french_spacing_gives_what_the_rules_give_on_any_text() {
+        let alphabet = "a é1 ;:!?«»'\u{a0}\u{202f}.";
+        for text in crate::text::samples::texts(alphabet, 0..=39, 500, 0x2545_f491) {
+            assert_eq!(
+                french_spacing(&text),
+                french_spacing_char_by_char(&text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
