@@ -385,7 +385,10 @@ fn read_page(
             path: f.path,
             fm: p.fm,
             body: if defer_body {
-                Body::InFile { start: body_start }
+                Body::InFile {
+                    start: body_start,
+                    text_hash: crate::text::text_hash(&text),
+                }
             } else {
                 Body::Read(p.body)
             },
@@ -403,9 +406,9 @@ pub fn body_text<'a>(
     page: &Page,
     body: &'a Body,
 ) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
-    let start = match body {
+    let (start, text_hash) = match body {
         Body::Read(text) => return Ok(std::borrow::Cow::Borrowed(text)),
-        Body::InFile { start } => *start,
+        Body::InFile { start, text_hash } => (*start, *text_hash),
     };
     let changed = || {
         Diagnostic::error(
@@ -417,9 +420,7 @@ pub fn body_text<'a>(
     };
     let bytes = read_file(root, &page.path)?;
     let mut text = decode(bytes).map_err(|_| changed())?;
-    if crate::model::stable_hash(text.as_bytes()) != page.source_hash
-        || !text.is_char_boundary(start)
-    {
+    if crate::text::text_hash(&text) != text_hash || !text.is_char_boundary(start) {
         return Err(changed());
     }
     Ok(std::borrow::Cow::Owned(text.split_off(start)))

@@ -557,8 +557,10 @@ pub enum Body {
     Read(String),
     /// Left in the page's file, from this byte of its text (as [`crate::load::decode`]
     /// makes it): a one-shot build reads each body when it renders the page, so that the
-    /// site's Markdown is never all in memory (300 MB at 50,000 pages).
-    InFile { start: usize },
+    /// site's Markdown is never all in memory (300 MB at 50,000 pages). `text_hash`, the
+    /// [`crate::text::text_hash`] of the whole text, tells that the file is still as it
+    /// was loaded: several times faster than `Page::source_hash`'s FNV-1a.
+    InFile { start: usize, text_hash: u64 },
 }
 
 impl Default for Body {
