@@ -256,6 +256,10 @@ pub struct Staging {
     reuse: std::sync::atomic::AtomicBool,
     /// The folders marked to spread their subfolders ([`spread_subfolders`]).
     spreading: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// The folders made so far, when the staging folder started empty (not `reused`):
+    /// then they are all there is, and a file whose folder is not among them is not
+    /// tried before its folder is made.
+    made: std::sync::Mutex<crate::text::FastSet<PathBuf>>,
     /// Where the site this build replaces is left for the next build to start from (see
     /// [`Staging::prepare`]); `None` keeps nothing.
     spare: Option<PathBuf>,
@@ -308,6 +312,7 @@ impl Staging {
             id,
             committed: false,
             spreading: std::sync::Mutex::default(),
+            made: std::sync::Mutex::default(),
             spare: spare.map(Path::to_path_buf),
             reused,
         };
@@ -357,9 +362,17 @@ impl Staging {
     }
 
     /// Puts `bytes` at `path` (`rel` in the site), making its folder if there is none
-    /// yet. The file comes first and the folder only when it is missing: most files go to
-    /// a folder that exists, and asking first would cost every file a system call.
+    /// yet. In the folders of the last site (`reused`), the file comes first and the
+    /// folder only when it is missing: most files go to a folder that exists, and asking
+    /// first would cost every file a system call. In an empty staging folder, the folders
+    /// made so far tell: most files are a page's own `index.html`, whose folder is new.
     fn put(&self, rel: &str, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        if !self.reused
+            && let Some(parent) = path.parent()
+            && !self.has_made(parent)
+        {
+            self.make_dir(parent)?;
+        }
         match self.put_in_folder(rel, path, bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
@@ -414,7 +427,21 @@ impl Staging {
                 made_or_there(dir, std::fs::create_dir(dir))
             }
             made => made_or_there(dir, made),
+        }?;
+        if !self.reused {
+            self.lock_made().insert(dir.to_path_buf());
         }
+        Ok(())
+    }
+
+    fn has_made(&self, dir: &Path) -> bool {
+        dir == self.dir || self.lock_made().contains(dir)
+    }
+
+    fn lock_made(&self) -> std::sync::MutexGuard<'_, crate::text::FastSet<PathBuf>> {
+        self.made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn spread(&self, dir: &Path) {

@@ -95,6 +95,9 @@ fn forbidden_in_xml(c: char) -> bool {
 /// keeps crafted text from making the keys collide.
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+/// The set of [`FastMap`].
+pub type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
 /// A hash of `text` that stays the same from one run to the next, to tell whether a
 /// page's text changed since the last build. Fast, and not for anything an attacker
 /// could gain by making two texts collide.
