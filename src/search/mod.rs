@@ -326,11 +326,9 @@ impl SearchIndex {
             .par_iter()
             .map(|ask| match kept.get(&ask_key(ask)) {
                 Some(hit) => Ok(hit.clone()),
-                None => Ok(self
-                    .related(&ask.0, &ask.1, &ask.2, limit)?
-                    .into_iter()
-                    .map(|h| (h.key, h.lang))
-                    .collect()),
+                None => {
+                    query::related_pages(&self.index, &self.snapshot, &ask.0, &ask.1, &ask.2, limit)
+                }
             })
             .collect::<anyhow::Result<_>>()?;
         if let (Some(p), Some(fingerprint)) = (&path, fingerprint) {

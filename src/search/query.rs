@@ -924,18 +924,53 @@ pub fn related(
     best_hits(snapshot, hits, limit)
 }
 
+/// [`related`]'s pages as (key, lang), read from the snapshot's tables rather than from
+/// each hit's stored document (its whole text): what a build lists beside a forum.
+pub fn related_pages(
+    index: &Index,
+    snapshot: &Snapshot,
+    key: &str,
+    lang: &str,
+    exclude: &[String],
+    limit: usize,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let Some((query, skip)) = related_query(index, snapshot, key, lang, exclude)? else {
+        return Ok(Vec::new());
+    };
+    let mut hits = snapshot
+        .searcher
+        .search_with_statistics_provider(&query, &BestMatchesCollector { limit, skip }, snapshot)?
+        .hits;
+    keep_best(snapshot, &mut hits, limit);
+    Ok(hits
+        .iter()
+        .map(|&(_, address)| {
+            let (page, l) = snapshot.page(address);
+            (
+                snapshot.keys[page as usize].clone(),
+                LANGS[l as usize].to_string(),
+            )
+        })
+        .collect())
+}
+
+/// Keeps the best `limit` of `hits`, in order.
+fn keep_best(snapshot: &Snapshot, hits: &mut Vec<(Score, DocAddress)>, limit: usize) {
+    // Only the best `limit` are shown: select them, then sort those.
+    if hits.len() > limit && limit > 0 {
+        hits.select_nth_unstable_by(limit - 1, |a, b| hit_order(snapshot, a, b));
+        hits.truncate(limit);
+    }
+    sort_hits(snapshot, hits);
+}
+
 /// The best `limit` of `hits`, in order, as shown.
 fn best_hits(
     snapshot: &Snapshot,
     mut hits: Vec<(Score, DocAddress)>,
     limit: usize,
 ) -> anyhow::Result<Vec<Hit>> {
-    // Only the best `limit` are shown: select them, then sort those.
-    if hits.len() > limit && limit > 0 {
-        hits.select_nth_unstable_by(limit - 1, |a, b| hit_order(snapshot, a, b));
-        hits.truncate(limit);
-    }
-    sort_hits(snapshot, &mut hits);
+    keep_best(snapshot, &mut hits, limit);
     let no_snippets = HashMap::new();
     hits.iter()
         .take(limit)
