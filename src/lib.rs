@@ -425,6 +425,8 @@ impl Project {
             }
             _ => None,
         };
+        // Serve and watch keep each page's text in memory until the next edit.
+        let keeps_text = matches!(rendering, Rendering::Cached);
         type Made = (
             incremental::Body,
             Option<spill::Spot>,
@@ -438,10 +440,13 @@ impl Project {
                 // A build that keeps nothing reads each body from its file here
                 // (model::Body::InFile): the site's Markdown is never all in memory.
                 let mut body = self.caches.body(page, &site).unwrap_or_else(|| {
-                    let (body, d) = match load::body_text(root, page, &page.body) {
+                    let (mut body, d) = match load::body_text(root, page, &page.body) {
                         Ok(markdown) => markdown::render(page, &markdown, &site),
                         Err(problem) => (markdown::render(page, "", &site).0, vec![problem]),
                     };
+                    if keeps_text {
+                        body.text = body.text.packed();
+                    }
                     (std::sync::Arc::new(body), d)
                 });
                 let spot = match &spill {
