@@ -914,14 +914,8 @@ pub fn related(
     exclude: &[String],
     limit: usize,
 ) -> anyhow::Result<Vec<Hit>> {
-    let Some((query, skip)) = related_query(index, snapshot, key, lang, exclude)? else {
-        return Ok(Vec::new());
-    };
-    let hits = snapshot
-        .searcher
-        .search_with_statistics_provider(&query, &BestMatchesCollector { limit, skip }, snapshot)?
-        .hits;
-    best_hits(snapshot, hits, limit)
+    let hits = best_related(index, snapshot, key, lang, exclude, limit)?;
+    shown_hits(snapshot, &hits)
 }
 
 /// [`related`]'s pages as (key, lang), read from the snapshot's tables rather than from
@@ -934,14 +928,7 @@ pub fn related_pages(
     exclude: &[String],
     limit: usize,
 ) -> anyhow::Result<Vec<(String, String)>> {
-    let Some((query, skip)) = related_query(index, snapshot, key, lang, exclude)? else {
-        return Ok(Vec::new());
-    };
-    let mut hits = snapshot
-        .searcher
-        .search_with_statistics_provider(&query, &BestMatchesCollector { limit, skip }, snapshot)?
-        .hits;
-    keep_best(snapshot, &mut hits, limit);
+    let hits = best_related(index, snapshot, key, lang, exclude, limit)?;
     Ok(hits
         .iter()
         .map(|&(_, address)| {
@@ -954,26 +941,53 @@ pub fn related_pages(
         .collect())
 }
 
+/// The best `limit` documents related to `key` in `lang`, in order (see [`related`]).
+fn best_related(
+    index: &Index,
+    snapshot: &Snapshot,
+    key: &str,
+    lang: &str,
+    exclude: &[String],
+    limit: usize,
+) -> anyhow::Result<Vec<(Score, DocAddress)>> {
+    let Some((query, skip)) = related_query(index, snapshot, key, lang, exclude)? else {
+        return Ok(Vec::new());
+    };
+    let mut hits = snapshot
+        .searcher
+        .search_with_statistics_provider(&query, &BestMatchesCollector { limit, skip }, snapshot)?
+        .hits;
+    keep_best(snapshot, &mut hits, limit);
+    Ok(hits)
+}
+
 /// Keeps the best `limit` of `hits`, in order.
 fn keep_best(snapshot: &Snapshot, hits: &mut Vec<(Score, DocAddress)>, limit: usize) {
     // Only the best `limit` are shown: select them, then sort those.
-    if hits.len() > limit && limit > 0 {
-        hits.select_nth_unstable_by(limit - 1, |a, b| hit_order(snapshot, a, b));
+    if hits.len() > limit {
+        if limit > 0 {
+            hits.select_nth_unstable_by(limit - 1, |a, b| hit_order(snapshot, a, b));
+        }
         hits.truncate(limit);
     }
     sort_hits(snapshot, hits);
 }
 
 /// The best `limit` of `hits`, in order, as shown.
+#[cfg(test)]
 fn best_hits(
     snapshot: &Snapshot,
     mut hits: Vec<(Score, DocAddress)>,
     limit: usize,
 ) -> anyhow::Result<Vec<Hit>> {
     keep_best(snapshot, &mut hits, limit);
+    shown_hits(snapshot, &hits)
+}
+
+/// `hits`, already the best in order, as shown (without snippets).
+fn shown_hits(snapshot: &Snapshot, hits: &[(Score, DocAddress)]) -> anyhow::Result<Vec<Hit>> {
     let no_snippets = HashMap::new();
     hits.iter()
-        .take(limit)
         .enumerate()
         .map(|(i, (score, a))| hit(snapshot, i + 1, *score, *a, &no_snippets))
         .collect()
