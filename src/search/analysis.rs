@@ -61,7 +61,7 @@ fn spec(lang: &str) -> &'static crate::i18n::Language {
 }
 
 /// The tantivy stemmer of a language of the table.
-pub(super) fn stemmer(lang: &str) -> Language {
+fn stemmer(lang: &str) -> Language {
     match spec(lang).stemmer {
         crate::i18n::Stemmer::English => Language::English,
         crate::i18n::Stemmer::French => Language::French,
@@ -407,6 +407,16 @@ impl<T: Tokenizer> Tokenizer for CachedStemFilter<T> {
     }
 }
 
+/// The stem of one `word` by `stemmer` (`pl_LANG_stem`); the word itself if it gives none.
+pub(super) fn stem_of(stemmer: &mut TextAnalyzer, word: &str) -> String {
+    let mut stream = stemmer.token_stream(word);
+    if stream.advance() {
+        stream.token().text.clone()
+    } else {
+        word.to_string()
+    }
+}
+
 /// Token stream of [`CachedStem`].
 pub struct CachedStemStream<'a, T> {
     tail: T,
@@ -424,14 +434,7 @@ impl<T: TokenStream> TokenStream for CachedStemStream<'_, T> {
             word.clone_from(stem);
             return true;
         }
-        let stem = {
-            let mut stream = self.stemmer.token_stream(word);
-            if stream.advance() {
-                stream.token().text.clone()
-            } else {
-                word.clone()
-            }
-        };
+        let stem = stem_of(self.stemmer, word);
         if self.cache.len() >= STEM_CACHE_WORDS {
             self.cache.clear();
         }

@@ -22,9 +22,9 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use tantivy::tokenizer::{RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
-use super::analysis::{LANG_COUNT, LANGS, analyzers, stemmer};
+use super::analysis::{LANG_COUNT, LANGS, analyzers, stem_of};
 use crate::text::FastMap;
 
 /// Name of [`PreAnalyzedTokenizer`] on the index.
@@ -47,7 +47,7 @@ pub struct Analysed {
 pub struct PageAnalyzer {
     /// `pl_LANG_key`: words to keys.
     key: TextAnalyzer,
-    /// One key in, its stem out.
+    /// `pl_LANG_stem`: one key in, its stem out.
     stemmer: TextAnalyzer,
     memory: FastMap<String, Seen>,
     /// Number of the page being analysed.
@@ -63,11 +63,10 @@ struct Seen {
 impl PageAnalyzer {
     /// An analyzer of `lang`, one of [`LANGS`].
     pub fn new(lang: &str) -> PageAnalyzer {
+        let analyzers = analyzers(lang);
         PageAnalyzer {
-            key: analyzers(lang).key,
-            stemmer: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(stemmer(lang)))
-                .build(),
+            key: analyzers.key,
+            stemmer: analyzers.stem,
             memory: FastMap::default(),
             page: 0,
         }
@@ -97,7 +96,7 @@ impl PageAnalyzer {
                         }
                     }
                     None => {
-                        let stem = stem(&mut self.stemmer, key);
+                        let stem = stem_of(&mut self.stemmer, key);
                         push_token(&mut terms, &stem);
                         push_token(&mut keys, key);
                         self.memory.insert(key.clone(), Seen { stem, page });
@@ -110,15 +109,6 @@ impl PageAnalyzer {
             terms: all_terms,
             keys,
         }
-    }
-}
-
-fn stem(stemmer: &mut TextAnalyzer, key: &str) -> String {
-    let mut stream = stemmer.token_stream(key);
-    if stream.advance() {
-        stream.token().text.clone()
-    } else {
-        key.to_string()
     }
 }
 
