@@ -52,6 +52,13 @@ const PLAIN: u8 = 0;
 /// [`PackedText`]'s form: LZ4, the text's length first.
 const LZ4: u8 = 1;
 
+/// The bytes of [`PackedText`] in the [`LZ4`] form of `text`.
+fn lz4_form(text: &[u8]) -> std::sync::Arc<[u8]> {
+    let mut bytes = vec![LZ4];
+    bytes.extend_from_slice(&lz4_flex::compress_prepend_size(text));
+    bytes.into()
+}
+
 impl Default for PackedText {
     fn default() -> Self {
         PackedText::plain("")
@@ -74,18 +81,19 @@ impl PackedText {
 
     /// `text` compressed.
     pub fn pack(text: &str) -> PackedText {
-        let mut bytes = vec![LZ4];
-        bytes.extend_from_slice(&lz4_flex::compress_prepend_size(text.as_bytes()));
         PackedText {
-            bytes: bytes.into(),
+            bytes: lz4_form(text.as_bytes()),
             text_hash: crate::text::text_hash(text),
         }
     }
 
-    /// The same text compressed.
+    /// The same text compressed: from its plain bytes, which are its UTF-8 already.
     pub fn packed(&self) -> PackedText {
-        match self.bytes.first() {
-            Some(&PLAIN) => PackedText::pack(&self.unpack()),
+        match self.bytes.split_first() {
+            Some((&PLAIN, text)) => PackedText {
+                bytes: lz4_form(text),
+                text_hash: self.text_hash,
+            },
             _ => self.clone(),
         }
     }
