@@ -782,7 +782,7 @@ fn write_form(
     let mut written = Vec::new();
     let form = index.export_streamed(&mut |path, bytes| {
         let file = OutputFile::new(format!("{PROVISIONAL}/{path}"), bytes);
-        staging.write(&file)?;
+        staging.write_scattered(&file)?;
         written.push(path);
         Ok(())
     })?;
