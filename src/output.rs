@@ -5,6 +5,8 @@
 //! killed at any moment sees the old site or the new one, never a mix. A failed build never
 //! reaches this module, so the previous `public/` stays byte-identical.
 
+mod scatter;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -224,7 +226,6 @@ const STAGING: &str = "staging";
 const MAX_COMPARED: u64 = 16 * 1024 * 1024;
 const OLD: &str = "old";
 const SCATTER: &str = "scatter";
-const SCATTERED_PER_FOLDER: usize = 64;
 
 fn sibling(out: &Path, what: &str, id: &str) -> PathBuf {
     let name = out
@@ -256,8 +257,6 @@ pub struct Staging {
     /// Files of the current site that a new file may be a hard link to; cleared when the
     /// file system refuses links (another device, no hard links).
     reuse: std::sync::atomic::AtomicBool,
-    /// The folders marked to spread their subfolders ([`spread_subfolders`]).
-    spreading: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     /// The folders made so far, when the staging folder started empty (not `reused`):
     /// then they are all there is, and a file whose folder is not among them is not
     /// tried before its folder is made.
@@ -268,12 +267,9 @@ pub struct Staging {
     /// The staging folder started as the last build's folders: those this build put
     /// nothing in are removed before the swap.
     reused: bool,
-    /// Where [`Staging::write_scattered`] makes its files: beside the staging folder, so
-    /// that no name of the site can be in the way; removed with it.
-    scatter: PathBuf,
-    /// How many files [`Staging::write_scattered`] has made, and the folders it made.
-    scattered: std::sync::atomic::AtomicUsize,
-    scatter_folders: std::sync::Mutex<std::collections::BTreeSet<usize>>,
+    /// Where new folders, and the files of [`Staging::write_scattered`], are made: beside
+    /// the staging folder, so that no name of the site can be in the way.
+    scatter: scatter::Scatter,
 }
 
 impl Staging {
@@ -314,18 +310,15 @@ impl Staging {
             std::thread::spawn(move || remove_files_of_site(&dir))
         });
         let staging = Staging {
-            scatter: sibling(out, SCATTER, &id),
+            scatter: scatter::Scatter::new(sibling(out, SCATTER, &id)),
             reuse: std::sync::atomic::AtomicBool::new(out.is_dir()),
             out: out.to_path_buf(),
             dir,
             id,
             committed: false,
-            spreading: std::sync::Mutex::default(),
             made: std::sync::Mutex::default(),
             spare: spare.map(Path::to_path_buf),
             reused,
-            scattered: std::sync::atomic::AtomicUsize::new(0),
-            scatter_folders: std::sync::Mutex::default(),
         };
         Ok(Preparing {
             staging: Some(staging),
@@ -432,13 +425,10 @@ impl Staging {
     }
 
     /// Writes one of the thousands of files of a single folder (the search form's data):
-    /// each is made in a folder beside the staging folder, a few dozen to a folder
-    /// ([`Staging::scatter_folder`]), and moved into place. A file's inode is taken in its folder's block group; ext4 without a journal
-    /// skips every inode freed there in the last minutes, one by one, for each inode it
-    /// takes. Thousands of files made in one folder, right after the previous site's copy
-    /// of that folder was removed, land in the group it just left, and each paid for all
-    /// the inodes the old ones freed: at 10,000 pages (4,435 files in two folders), 80 %
-    /// of the time the search form took to write. Spread folders share that cost out.
+    /// each is made in a scatter folder and moved into place ([`scatter`]). Made in their
+    /// folder, the 4,435 files of 10,000 pages took their inodes in the two block groups
+    /// the previous site's copies had just left, and spent 80 % of the search form's time
+    /// there.
     pub fn write_scattered(&self, file: &OutputFile) -> Result<()> {
         let path = self.dir.join(&file.path);
         let writing = || -> std::io::Result<()> {
@@ -450,50 +440,20 @@ impl Staging {
             if self.linked_unchanged(&file.path, &path, &file.bytes)? {
                 return Ok(());
             }
-            let n = self
-                .scattered
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let made = self.scatter_folder(n)?.join(n.to_string());
-            write_new(&made, &file.bytes)?;
-            std::fs::rename(&made, &path)
+            self.scatter.write_file(&path, &file.bytes)
         };
         writing().with_context(|| format!("cannot write {}", path.display()))
     }
 
-    /// The folder where [`Staging::write_scattered`] makes its `n`th file, made with the
-    /// others' folder, marked to spread them over block groups, if need be.
-    fn scatter_folder(&self, n: usize) -> std::io::Result<PathBuf> {
-        let index = n / SCATTERED_PER_FOLDER;
-        let folder = self.scatter.join(index.to_string());
-        let mut made = self
-            .scatter_folders
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !made.contains(&index) {
-            if made.is_empty() {
-                made_or_there(&self.scatter, std::fs::create_dir(&self.scatter))?;
-                spread_subfolders(&self.scatter);
-            }
-            made_or_there(&folder, std::fs::create_dir(&folder))?;
-            made.insert(index);
-        }
-        Ok(folder)
-    }
-
-    /// Creates `dir`, a folder of the staging folder, and its missing parents. A folder
-    /// is marked to spread its subfolders ([`spread_subfolders`]) before its first one is
-    /// made, once: marking every folder cost each page an open, two ioctls and a close.
+    /// Creates `dir`, a folder of the staging folder, and its missing parents, each made
+    /// in a scatter folder and moved into place ([`scatter`]).
     fn make_dir(&self, dir: &Path) -> std::io::Result<()> {
-        let parent = dir.parent().filter(|p| p.starts_with(&self.dir));
-        if let Some(parent) = parent {
-            self.spread(parent);
-        }
-        match std::fs::create_dir(dir) {
+        match self.scatter.make_dir(dir) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let parent = dir.parent().filter(|p| p.starts_with(&self.dir));
                 let Some(parent) = parent else { return Err(e) };
                 self.make_dir(parent)?;
-                self.spread(parent);
-                made_or_there(dir, std::fs::create_dir(dir))
+                made_or_there(dir, self.scatter.make_dir(dir))
             }
             made => made_or_there(dir, made),
         }?;
@@ -511,16 +471,6 @@ impl Staging {
         self.made
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn spread(&self, dir: &Path) {
-        let mut spreading = self
-            .spreading
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !spreading.contains(dir) && spread_subfolders(dir) {
-            spreading.insert(dir.to_path_buf());
-        }
     }
 
     pub fn write_all(&self, files: &[OutputFile]) -> Result<()> {
@@ -608,9 +558,6 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
-        // Empty folders once every file was moved into place; `remove_stale` takes them
-        // if this fails.
-        let _ = std::fs::remove_dir_all(&self.scatter);
     }
 }
 
@@ -621,38 +568,6 @@ fn made_or_there(dir: &Path, made: std::io::Result<()>) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
         other => other,
     }
-}
-
-/// Asks ext4 to place the subfolders of `dir` in block groups of their own (the
-/// `FS_TOPDIR_FL` hint of `chattr +T`, which its Orlov allocator reads), rather than
-/// beside `dir`. Without a journal, ext4 skips every inode freed in the last minutes of a
-/// block group before it reuses one, and it starts that scan over for each new inode: a
-/// site written right after the previous one was removed paid for every inode the old
-/// one freed in the same groups. Measured on 10,000 pages of folders and files made
-/// right after removing the same tree: 300 µs a page, growing to 750 µs over three
-/// rounds, and 140 µs a page with the hint (180 µs at 50,000 pages). Other file systems
-/// refuse or ignore the flag, which changes nothing else.
-///
-/// Returns whether `dir` could be opened (whatever the file system made of the flag).
-#[cfg(target_os = "linux")]
-fn spread_subfolders(dir: &Path) -> bool {
-    use rustix::fs::{IFlags, Mode, OFlags, ioctl_getflags, ioctl_setflags, open};
-    let Ok(fd) = open(
-        dir,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    ) else {
-        return false;
-    };
-    if let Ok(flags) = ioctl_getflags(&fd) {
-        let _ = ioctl_setflags(&fd, flags | IFlags::TOPDIR);
-    }
-    true
-}
-
-#[cfg(not(target_os = "linux"))]
-fn spread_subfolders(_dir: &Path) -> bool {
-    true
 }
 
 /// Creates `path` with `bytes` ([`create_new`]).
@@ -926,10 +841,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn folders_are_made_with_their_parents_and_those_with_subfolders_marked_to_spread() {
+    fn folders_are_made_with_their_parents_in_spread_scatter_folders_then_moved() {
         let tmp = tempfile::tempdir().expect("temp dir");
         let staging = Staging::create(&tmp.path().join("public"), None).expect("staging");
-        for path in ["en/lessons/trust/index.html", "en/lessons/trust/qr.svg"] {
+        let paths = ["en/lessons/trust/index.html", "en/lessons/trust/qr.svg"];
+        for path in paths {
             let file = OutputFile::new(path.into(), path.as_bytes().to_vec());
             staging.write(&file).expect("write");
         }
@@ -938,6 +854,11 @@ mod tests {
             std::fs::read(site.join("en/lessons/trust/qr.svg")).expect("read"),
             b"en/lessons/trust/qr.svg"
         );
+        // Three folders were made in one scatter folder, which is left empty.
+        let scatter = staging.scatter.root().to_path_buf();
+        let left = tree(&scatter);
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert!(left[0].ends_with("-0/"), "{left:?}");
         #[cfg(target_os = "linux")]
         {
             use rustix::fs::{IFlags, Mode, OFlags, ioctl_getflags, open};
@@ -945,26 +866,20 @@ mod tests {
                 let fd = open(p, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).ok()?;
                 ioctl_getflags(&fd).ok()
             };
+            let marked = |p: &Path| flags(p).map(|f| f.contains(IFlags::TOPDIR));
             // Only where the file system keeps the flag (ext4, as on the CI machine).
             let probe = tmp.path().join("probe");
             std::fs::create_dir(&probe).expect("probe");
-            spread_subfolders(&probe);
-            if flags(&probe).is_some_and(|f| f.contains(IFlags::TOPDIR)) {
-                for (dir, marked) in [
-                    ("", true),
-                    ("en", true),
-                    ("en/lessons", true),
-                    ("en/lessons/trust", false),
-                ] {
-                    let f = flags(&site.join(dir));
-                    assert_eq!(
-                        f.map(|f| f.contains(IFlags::TOPDIR)),
-                        Some(marked),
-                        "{dir:?}: {f:?}"
-                    );
+            scatter::spread_subfolders(&probe);
+            if marked(&probe) == Some(true) {
+                assert_eq!(marked(&scatter), Some(true));
+                for dir in ["", "en", "en/lessons", "en/lessons/trust"] {
+                    assert_eq!(marked(&site.join(dir)), Some(false), "{dir:?}");
                 }
             }
         }
+        staging.commit().expect("commit");
+        assert!(!scatter.exists());
     }
 
     /// Every path under `dir`, folders ending in `/`, sorted.
@@ -1066,27 +981,26 @@ mod tests {
         use std::os::unix::fs::MetadataExt as _;
         let tmp = tempfile::tempdir().expect("temp dir");
         let out = tmp.path().join("public");
-        let names: Vec<String> = (0..2 * SCATTERED_PER_FOLDER + 1)
+        let names: Vec<String> = (0..2 * scatter::PER_FOLDER + 1)
             .map(|i| format!("t{i}.bin"))
             .collect();
-        let build = |commit: bool, version: &str| {
+        let build = |commit: bool, version: &str| -> Vec<String> {
             let staging = Staging::create(&out, None).expect("staging");
             for name in &names {
                 let bytes = format!("{name}{version}").into();
                 let file = OutputFile::new(format!("search/g/en/{name}"), bytes);
                 staging.write_scattered(&file).expect("write");
             }
-            let scatter = tree(&staging.scatter);
+            let scatter = tree(staging.scatter.root());
             if commit {
                 staging.commit().expect("commit");
             }
             scatter
         };
-        assert_eq!(
-            build(true, ""),
-            ["0/", "1/", "2/"],
-            "three folders, emptied"
-        );
+        // 129 files and 3 folders (`search/`, `g/`, `en/`), 64 to a scatter folder.
+        let made = build(true, "");
+        assert_eq!(made.len(), 3, "{made:?}");
+        assert!(made.iter().all(|f| f.ends_with('/')), "{made:?}");
         let mut expected = vec![".passerelle-output", "search/", "search/g/", "search/g/en/"];
         let mut files: Vec<String> = names.iter().map(|n| format!("search/g/en/{n}")).collect();
         files.sort();
@@ -1101,7 +1015,7 @@ mod tests {
         );
 
         // An unchanged file is linked, not made again; a failed build leaves nothing.
-        assert_eq!(build(true, ""), Vec::<String>::new());
+        assert_eq!(build(true, "").len(), 1, "the folders only");
         assert_eq!(ino("search/g/en/t7.bin"), first);
         assert_eq!(build(false, " changed").len(), 3);
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path())

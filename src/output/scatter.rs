@@ -1,0 +1,173 @@
+//! Where the staging folder's new files and folders are made before they are moved into
+//! place.
+//!
+//! ext4 takes a new inode in the block group of its folder. Without a journal, it skips
+//! every inode of that group freed in the last minutes, one by one, and starts over for
+//! each inode it takes: a site written right after the previous one was removed lands in
+//! the groups the old one just left, and pays for every inode it freed there. Folders
+//! marked `chattr +T` (`FS_TOPDIR_FL`) have their subfolders placed in the group with the
+//! fewest folders, starting from a hash of the name: away from the old site, but ext4
+//! then looks at every group for each folder (a tenth of a cold build's CPU at 10,000
+//! pages), and a page's folder, under the same name, went back to the group its old copy
+//! had just left. So each thread makes its files and folders in folders of its own, a few
+//! dozen to a folder, named anew by each build under one marked folder, and renames them
+//! into place: ext4 places them beside their scatter folder, which it places where the
+//! old site was not.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+/// How many files and folders are made in one scatter folder.
+pub(super) const PER_FOLDER: usize = 64;
+
+pub(super) struct Scatter {
+    root: PathBuf,
+    /// Makes this build's folder names its own, so that their hashes start ext4's search
+    /// elsewhere than the last build's.
+    salt: u32,
+    root_made: Mutex<bool>,
+    /// One per thread of rayon's pool, and one for the other threads: two threads never
+    /// wait on each other's folder.
+    lanes: Box<[Mutex<Lane>]>,
+}
+
+#[derive(Default)]
+struct Lane {
+    folders: usize,
+    /// How many entries were made in the lane's current folder, if it has one.
+    in_folder: Option<usize>,
+}
+
+impl Scatter {
+    /// Scatter folders under `root`, made when first needed and removed on drop.
+    pub(super) fn new(root: PathBuf) -> Self {
+        let salt = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        Scatter {
+            root,
+            salt,
+            root_made: Mutex::new(false),
+            lanes: (0..=rayon::current_num_threads())
+                .map(|_| Mutex::default())
+                .collect(),
+        }
+    }
+
+    #[cfg(test)]
+    pub(super) fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Makes the folder `dir`, whose parent exists; `AlreadyExists` if it is there.
+    pub(super) fn make_dir(&self, dir: &Path) -> std::io::Result<()> {
+        let made = self.next_path()?;
+        std::fs::create_dir(&made)?;
+        match rename_new(&made, dir) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = std::fs::remove_dir(&made);
+                match e.kind() {
+                    std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound => Err(e),
+                    // A file system that cannot rename without replacing: made in place.
+                    _ => std::fs::create_dir(dir),
+                }
+            }
+        }
+    }
+
+    /// Makes the file `path` with `bytes`, replacing a file there; its folder exists.
+    pub(super) fn write_file(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let made = self.next_path()?;
+        super::write_new(&made, bytes)?;
+        std::fs::rename(&made, path).or_else(|_| {
+            // A folder in the way, say: made in place, where that is handled.
+            let _ = std::fs::remove_file(&made);
+            super::write_new(path, bytes)
+        })
+    }
+
+    /// A new path in the calling thread's current scatter folder.
+    fn next_path(&self) -> std::io::Result<PathBuf> {
+        let lane_no = rayon::current_thread_index().map_or(0, |i| i + 1) % self.lanes.len();
+        let mut lane = self.lanes[lane_no]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let folder = |folders| {
+            self.root
+                .join(format!("{:x}-{lane_no}-{folders}", self.salt))
+        };
+        let n = match lane.in_folder {
+            Some(n) if n < PER_FOLDER => n,
+            started => {
+                self.make_root()?;
+                if started.is_some() {
+                    lane.folders += 1;
+                }
+                std::fs::create_dir(folder(lane.folders))?;
+                0
+            }
+        };
+        lane.in_folder = Some(n + 1);
+        Ok(folder(lane.folders).join(n.to_string()))
+    }
+
+    fn make_root(&self) -> std::io::Result<()> {
+        let mut made = self
+            .root_made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if !*made {
+            match std::fs::create_dir(&self.root) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
+                _ => {}
+            }
+            spread_subfolders(&self.root);
+            *made = true;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Scatter {
+    /// Only empty folders are left by then; `remove_stale` takes them if this fails.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// Renames `from` to `to`, which must not exist (`AlreadyExists`).
+#[cfg(target_os = "linux")]
+fn rename_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    Ok(renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE)?)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn rename_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(to).is_ok() {
+        return Err(std::io::ErrorKind::AlreadyExists.into());
+    }
+    std::fs::rename(from, to)
+}
+
+/// Asks ext4 to place the subfolders of `dir` in block groups of their own (the
+/// `FS_TOPDIR_FL` hint of `chattr +T`, which its Orlov allocator reads), rather than
+/// beside `dir`. Other file systems refuse or ignore the flag, which changes nothing else.
+#[cfg(target_os = "linux")]
+pub(super) fn spread_subfolders(dir: &Path) {
+    use rustix::fs::{IFlags, Mode, OFlags, ioctl_getflags, ioctl_setflags, open};
+    let Ok(fd) = open(
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    ) else {
+        return;
+    };
+    if let Ok(flags) = ioctl_getflags(&fd) {
+        let _ = ioctl_setflags(&fd, flags | IFlags::TOPDIR);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(super) fn spread_subfolders(_dir: &Path) {}
