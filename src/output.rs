@@ -997,7 +997,7 @@ mod tests {
             }
             scatter
         };
-        // 129 files and 3 folders (`search/`, `g/`, `en/`), 64 to a scatter folder.
+        // 33 files and 3 folders (`search/`, `g/`, `en/`), 16 to a scatter folder.
         let made = build(true, "");
         assert_eq!(made.len(), 3, "{made:?}");
         assert!(made.iter().all(|f| f.ends_with('/')), "{made:?}");
