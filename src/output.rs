@@ -882,6 +882,30 @@ mod tests {
         assert!(!scatter.exists());
     }
 
+    #[test]
+    fn emptied_scatter_folders_become_folders_of_the_site() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let staging = Staging::create(&tmp.path().join("public"), None).expect("staging");
+        let pages = 2 * (scatter::PER_FOLDER + 1) + 6;
+        for i in 0..pages {
+            let file = OutputFile::new(format!("p{i}/index.html"), i.to_string().into());
+            staging.write(&file).expect("write");
+        }
+        // Two scatter folders were filled and became folders of the site; the third
+        // holds nothing.
+        let left = tree(staging.scatter.root());
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert!(left[0].ends_with("-2/"), "{left:?}");
+        let site = tree(&staging.dir);
+        assert_eq!(site.len(), 1 + 2 * pages, "{site:?}");
+        for i in 0..pages {
+            let page = staging.dir.join(format!("p{i}"));
+            assert_eq!(tree(&page), ["index.html"], "p{i}");
+            let text = std::fs::read_to_string(page.join("index.html")).expect("read");
+            assert_eq!(text, i.to_string());
+        }
+    }
+
     /// Every path under `dir`, folders ending in `/`, sorted.
     fn tree(dir: &Path) -> Vec<String> {
         let mut paths: Vec<String> = walkdir::WalkDir::new(dir)

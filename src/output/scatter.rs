@@ -35,13 +35,17 @@ pub(super) struct Scatter {
     /// One per thread of rayon's pool, and one for the other threads: two threads never
     /// wait on each other's folder.
     lanes: Box<[Mutex<Lane>]>,
+    /// Scatter folders whose files were all moved out, for folders made later to take.
+    emptied: Mutex<Vec<PathBuf>>,
 }
 
-#[derive(Default)]
 struct Lane {
-    folders: usize,
-    /// How many entries were made in the lane's current folder, if it has one.
-    in_folder: Option<usize>,
+    number: usize,
+    /// How many scatter folders the lane has made: their numbers name them.
+    made: usize,
+    /// The lane's current scatter folder, and how many entries were made in it. Each
+    /// entry is moved out before the lane is let go, so a full folder is empty.
+    folder: Option<(PathBuf, usize)>,
 }
 
 impl Scatter {
@@ -55,8 +59,15 @@ impl Scatter {
             salt,
             root_made: Mutex::new(false),
             lanes: (0..=rayon::current_num_threads())
-                .map(|_| Mutex::default())
+                .map(|number| {
+                    Mutex::new(Lane {
+                        number,
+                        made: 0,
+                        folder: None,
+                    })
+                })
                 .collect(),
+            emptied: Mutex::default(),
         }
     }
 
@@ -65,26 +76,50 @@ impl Scatter {
         &self.root
     }
 
-    /// Makes the folder `dir`, whose parent exists; `AlreadyExists` if it is there.
+    /// Makes the folder `dir`, whose parent exists; `AlreadyExists` if it is there. An
+    /// emptied scatter folder, alone in its block group's share, becomes `dir` itself:
+    /// removing it would cost the file system as much as making it.
     pub(super) fn make_dir(&self, dir: &Path) -> std::io::Result<()> {
-        let made = self.next_path()?;
+        let mut lane = self.lane();
+        if let Some((folder, PER_FOLDER)) = &lane.folder {
+            match rename_new(folder, dir) {
+                Ok(()) => {
+                    lane.folder = None;
+                    return Ok(());
+                }
+                Err(e) if is_about_dir(&e) => return Err(e),
+                Err(_) => {}
+            }
+        } else if let Some(folder) = self.lock_emptied().pop() {
+            match rename_new(&folder, dir) {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    self.lock_emptied().push(folder);
+                    if is_about_dir(&e) {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        let made = self.next_path(&mut lane)?;
         std::fs::create_dir(&made)?;
         match rename_new(&made, dir) {
             Ok(()) => Ok(()),
             Err(e) => {
                 let _ = std::fs::remove_dir(&made);
-                match e.kind() {
-                    std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound => Err(e),
-                    // A file system that cannot rename without replacing: made in place.
-                    _ => std::fs::create_dir(dir),
+                if is_about_dir(&e) {
+                    return Err(e);
                 }
+                // A file system that cannot rename without replacing: made in place.
+                std::fs::create_dir(dir)
             }
         }
     }
 
     /// Makes the file `path` with `bytes`, replacing a file there; its folder exists.
     pub(super) fn write_file(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        let made = self.next_path()?;
+        let mut lane = self.lane();
+        let made = self.next_path(&mut lane)?;
         super::write_new(&made, bytes)?;
         std::fs::rename(&made, path).or_else(|_| {
             // A folder in the way, say: made in place, where that is handled.
@@ -93,29 +128,40 @@ impl Scatter {
         })
     }
 
-    /// A new path in the calling thread's current scatter folder.
-    fn next_path(&self) -> std::io::Result<PathBuf> {
+    /// The calling thread's lane, held until its entry is moved into place.
+    fn lane(&self) -> std::sync::MutexGuard<'_, Lane> {
         let lane_no = rayon::current_thread_index().map_or(0, |i| i + 1) % self.lanes.len();
-        let mut lane = self.lanes[lane_no]
+        self.lanes[lane_no]
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let folder = |folders| {
-            self.root
-                .join(format!("{:x}-{lane_no}-{folders}", self.salt))
-        };
-        let n = match lane.in_folder {
-            Some(n) if n < PER_FOLDER => n,
-            started => {
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn lock_emptied(&self) -> std::sync::MutexGuard<'_, Vec<PathBuf>> {
+        self.emptied.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A new path in `lane`'s scatter folder, a new one if it is full.
+    fn next_path(&self, lane: &mut Lane) -> std::io::Result<PathBuf> {
+        if matches!(lane.folder, Some((_, PER_FOLDER)))
+            && let Some((full, _)) = lane.folder.take()
+        {
+            self.lock_emptied().push(full);
+        }
+        let (folder, entries) = match lane.folder.take() {
+            Some(current) => current,
+            None => {
                 self.make_root()?;
-                if started.is_some() {
-                    lane.folders += 1;
-                }
-                std::fs::create_dir(folder(lane.folders))?;
-                0
+                let folder = self
+                    .root
+                    .join(format!("{:x}-{}-{}", self.salt, lane.number, lane.made));
+                std::fs::create_dir(&folder)?;
+                lane.made += 1;
+                (folder, 0)
             }
         };
-        lane.in_folder = Some(n + 1);
-        Ok(folder(lane.folders).join(n.to_string()))
+        let path = folder.join(entries.to_string());
+        lane.folder = Some((folder, entries + 1));
+        Ok(path)
     }
 
     fn make_root(&self) -> std::io::Result<()> {
@@ -140,6 +186,15 @@ impl Drop for Scatter {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.root);
     }
+}
+
+/// Whether `e`, from a rename to a folder, says that the folder is there already or that
+/// its parent is not: the caller's to handle, not the file system's way of renaming.
+fn is_about_dir(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound
+    )
 }
 
 /// Renames `from` to `to`, which must not exist (`AlreadyExists`).
