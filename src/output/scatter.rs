@@ -171,8 +171,11 @@ impl Scatter {
             .unwrap_or_else(PoisonError::into_inner);
         if !*made {
             match std::fs::create_dir(&self.root) {
-                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
-                _ => {}
+                // Left by a build of the same process number that died; never a link.
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::AlreadyExists
+                        && std::fs::symlink_metadata(&self.root).is_ok_and(|m| m.is_dir()) => {}
+                made => made?,
             }
             spread_subfolders(&self.root);
             *made = true;
@@ -232,3 +235,27 @@ pub(super) fn spread_subfolders(dir: &Path) {
 
 #[cfg(not(target_os = "linux"))]
 pub(super) fn spread_subfolders(_dir: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_place_of_the_scatter_folder_is_never_written_through() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).expect("elsewhere");
+        let root = tmp.path().join("scatter");
+        std::os::unix::fs::symlink(&elsewhere, &root).expect("link");
+        let scatter = Scatter::new(root.clone());
+        let made = scatter.make_dir(&tmp.path().join("page"));
+        assert_eq!(
+            made.map_err(|e| e.kind()),
+            Err(std::io::ErrorKind::AlreadyExists)
+        );
+        assert_eq!(std::fs::read_dir(&elsewhere).expect("read").count(), 0);
+        drop(scatter);
+        assert!(elsewhere.is_dir(), "the link's target stays");
+    }
+}
