@@ -90,13 +90,17 @@ impl Scatter {
                 Err(e) if is_about_dir(&e) => return Err(e),
                 Err(_) => {}
             }
-        } else if let Some(folder) = self.lock_emptied().pop() {
-            match rename_new(&folder, dir) {
-                Ok(()) => return Ok(()),
-                Err(e) => {
-                    self.lock_emptied().push(folder);
-                    if is_about_dir(&e) {
-                        return Err(e);
+        } else {
+            // Taken apart from the `if let`, whose lock would last through its block.
+            let emptied = self.lock_emptied().pop();
+            if let Some(folder) = emptied {
+                match rename_new(&folder, dir) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => {
+                        self.lock_emptied().push(folder);
+                        if is_about_dir(&e) {
+                            return Err(e);
+                        }
                     }
                 }
             }
@@ -239,6 +243,44 @@ pub(super) fn spread_subfolders(_dir: &Path) {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_emptied_folder_that_cannot_be_renamed_stays_for_the_next() {
+        use std::io::ErrorKind::{AlreadyExists, NotFound};
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let scatter = std::sync::Arc::new(Scatter::new(tmp.path().join("scatter")));
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(site.join("taken")).expect("site");
+        // The first scatter folder fills up and is emptied; the second is started.
+        for i in 0..=PER_FOLDER {
+            scatter
+                .write_file(&site.join(format!("f{i}")), b"x")
+                .expect("file");
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (s, site_too) = (std::sync::Arc::clone(&scatter), site.clone());
+        std::thread::spawn(move || {
+            let kind = |made: std::io::Result<()>| made.map_err(|e| e.kind());
+            let taken = kind(s.make_dir(&site_too.join("taken")));
+            let orphan = kind(s.make_dir(&site_too.join("no/parent")));
+            let new = kind(s.make_dir(&site_too.join("new")));
+            let _ = tx.send((taken, orphan, new));
+        });
+        let made = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("make_dir returns");
+        assert_eq!(made, (Err(AlreadyExists), Err(NotFound), Ok(())));
+        assert!(site.join("new").is_dir());
+        assert_eq!(
+            tree_len(&scatter.root),
+            1,
+            "the emptied folder became `new`"
+        );
+    }
+
+    fn tree_len(dir: &Path) -> usize {
+        std::fs::read_dir(dir).expect("read").count()
+    }
 
     #[cfg(unix)]
     #[test]
