@@ -371,29 +371,39 @@ impl Staging {
     /// first would cost every file a system call. In an empty staging folder, the folders
     /// made so far tell: most files are a page's own `index.html`, whose folder is new.
     fn put(&self, rel: &str, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        self.put_with(rel, path, bytes, write_new)
+    }
+
+    /// [`Staging::put`], a new file made by `write`: into a folder that exists, or
+    /// `NotFound`.
+    fn put_with(
+        &self,
+        rel: &str,
+        path: &Path,
+        bytes: &[u8],
+        write: impl Fn(&Path, &[u8]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         if !self.reused
             && let Some(parent) = path.parent()
             && !self.has_made(parent)
         {
             self.make_dir(parent)?;
         }
-        match self.put_in_folder(rel, path, bytes) {
+        let put_in_folder = || {
+            if self.linked_unchanged(rel, path, bytes)? {
+                return Ok(());
+            }
+            write(path, bytes)
+        };
+        match put_in_folder() {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
                     self.make_dir(parent)?;
                 }
-                self.put_in_folder(rel, path, bytes)
+                put_in_folder()
             }
             done => done,
         }
-    }
-
-    /// [`Staging::put`] into a folder that exists.
-    fn put_in_folder(&self, rel: &str, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        if self.linked_unchanged(rel, path, bytes)? {
-            return Ok(());
-        }
-        write_new(path, bytes)
     }
 
     /// Whether `path` (`rel` in the site) could be made a hard link to the file the
@@ -431,18 +441,10 @@ impl Staging {
     /// there.
     pub fn write_scattered(&self, file: &OutputFile) -> Result<()> {
         let path = self.dir.join(&file.path);
-        let writing = || -> std::io::Result<()> {
-            if let Some(parent) = path.parent()
-                && !self.has_made(parent)
-            {
-                self.make_dir(parent)?;
-            }
-            if self.linked_unchanged(&file.path, &path, &file.bytes)? {
-                return Ok(());
-            }
-            self.scatter.write_file(&path, &file.bytes)
-        };
-        writing().with_context(|| format!("cannot write {}", path.display()))
+        self.put_with(&file.path, &path, &file.bytes, |path, bytes| {
+            self.scatter.write_file(path, bytes)
+        })
+        .with_context(|| format!("cannot write {}", path.display()))
     }
 
     /// Creates `dir`, a folder of the staging folder, and its missing parents, each made
@@ -1048,6 +1050,32 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers, ["public"]);
+    }
+
+    #[test]
+    fn a_rebuild_in_the_last_sites_folders_scatters_only_its_files() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let out = tmp.path().join("public");
+        let spare = tmp.path().join("spare");
+        let build = |version: &str| -> usize {
+            let staging = Staging::create(&out, Some(&spare)).expect("staging");
+            for i in 0..scatter::PER_FOLDER {
+                let bytes = format!("{i}{version}").into();
+                let file = OutputFile::new(format!("search/g/en/t{i}.bin"), bytes);
+                staging.write_scattered(&file).expect("write");
+            }
+            let scatter_folders = tree(staging.scatter.root()).len();
+            staging.commit().expect("commit");
+            scatter_folders
+        };
+        build("a");
+        build("a");
+        // The third starts from the first one's folders: its folders are there, and each
+        // of its changed files takes one entry of a scatter folder.
+        assert!(spare.join("search/g/en").is_dir());
+        assert_eq!(build("b"), 1);
+        let t3 = std::fs::read_to_string(out.join("search/g/en/t3.bin")).expect("read");
+        assert_eq!(t3, "3b");
     }
 
     #[test]
