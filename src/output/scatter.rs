@@ -81,26 +81,16 @@ impl Scatter {
     /// removing it would cost the file system as much as making it.
     pub(super) fn make_dir(&self, dir: &Path) -> std::io::Result<()> {
         let mut lane = self.lane();
-        if let Some((folder, PER_FOLDER)) = &lane.folder {
-            match rename_new(folder, dir) {
-                Ok(()) => {
-                    lane.folder = None;
-                    return Ok(());
-                }
-                Err(e) if is_about_dir(&e) => return Err(e),
-                Err(_) => {}
-            }
-        } else {
-            // Taken apart from the `if let`, whose lock would last through its block.
-            let emptied = self.lock_emptied().pop();
-            if let Some(folder) = emptied {
-                match rename_new(&folder, dir) {
-                    Ok(()) => return Ok(()),
-                    Err(e) => {
-                        self.lock_emptied().push(folder);
-                        if is_about_dir(&e) {
-                            return Err(e);
-                        }
+        self.retire_if_full(&mut lane);
+        // Taken apart from the `if let`, whose lock would last through its block.
+        let emptied = self.lock_emptied().pop();
+        if let Some(folder) = emptied {
+            match rename_new(&folder, dir) {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    self.lock_emptied().push(folder);
+                    if is_about_dir(&e) {
+                        return Err(e);
                     }
                 }
             }
@@ -144,13 +134,18 @@ impl Scatter {
         self.emptied.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// A new path in `lane`'s scatter folder, a new one if it is full.
-    fn next_path(&self, lane: &mut Lane) -> std::io::Result<PathBuf> {
+    /// Puts `lane`'s folder with the emptied ones if it is full.
+    fn retire_if_full(&self, lane: &mut Lane) {
         if matches!(lane.folder, Some((_, PER_FOLDER)))
             && let Some((full, _)) = lane.folder.take()
         {
             self.lock_emptied().push(full);
         }
+    }
+
+    /// A new path in `lane`'s scatter folder, a new one if it is full.
+    fn next_path(&self, lane: &mut Lane) -> std::io::Result<PathBuf> {
+        self.retire_if_full(lane);
         let (folder, entries) = match lane.folder.take() {
             Some(current) => current,
             None => {
