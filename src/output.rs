@@ -908,6 +908,15 @@ mod tests {
         }
     }
 
+    /// The names in `dir`, as read.
+    fn names_in(dir: &Path) -> Vec<std::ffi::OsString> {
+        std::fs::read_dir(dir)
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect()
+    }
+
     /// Every path under `dir`, folders ending in `/`, sorted.
     fn tree(dir: &Path) -> Vec<String> {
         let mut paths: Vec<String> = walkdir::WalkDir::new(dir)
@@ -993,12 +1002,7 @@ mod tests {
         drop(Staging::create(&out, Some(&spare)).expect("staging"));
         assert!(!spare.exists());
         assert_eq!(tree(&out), [".passerelle-output", "a/", "a/index.html"]);
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-            .expect("dir")
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(leftovers, ["public"]);
+        assert_eq!(names_in(tmp.path()), ["public"]);
     }
 
     #[cfg(unix)]
@@ -1044,12 +1048,7 @@ mod tests {
         assert_eq!(build(true, "").len(), 1, "the folders only");
         assert_eq!(ino("search/g/en/t7.bin"), first);
         assert_eq!(build(false, " changed").len(), 3);
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-            .expect("dir")
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(leftovers, ["public"]);
+        assert_eq!(names_in(tmp.path()), ["public"]);
     }
 
     #[test]
@@ -1089,11 +1088,7 @@ mod tests {
         write_site(&out, None, &files, &[]).expect("second");
         assert!(!out.join("a").exists());
         assert_eq!(std::fs::read(out.join("b.txt")).expect("read"), b"two");
-        let leftovers: Vec<_> = std::fs::read_dir(&dir)
-            .expect("dir")
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
+        let leftovers = names_in(&dir);
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
