@@ -544,7 +544,7 @@ fn run_build(opts: &BuildOptions, timings: bool, quiet: bool) -> ExitCode {
     let outcome = if quiet || !std::io::stderr().is_terminal() {
         project.build()
     } else {
-        progress.draw_while(|| project.build())
+        progress.draw_while(passerelle::progress::delay(), || project.build())
     };
     let mut outcome = match outcome {
         Ok(o) => o,

@@ -2,8 +2,8 @@
 //!
 //! The pipeline only counts (atomics, no lock on the hot path); whoever started the build
 //! decides what to show. `passerelle build` on a terminal draws one line that it redraws
-//! ([`Progress::draw_while`]) once the build has run for a second, and nothing at all when
-//! its output is a file or a pipe, so logs and CI stay clean.
+//! ([`Progress::draw_while`]) once the build has run for a second ([`delay`]), and nothing
+//! at all when its output is a file or a pipe, so logs and CI stay clean.
 
 use std::io::Write as _;
 use std::sync::Mutex;
@@ -43,9 +43,9 @@ impl Progress {
         format!("{stage}: {done}/{total}")
     }
 
-    /// Runs `work`; meanwhile, from one second on, redraws the progress line on stderr
-    /// every tenth of a second, and clears it at the end.
-    pub fn draw_while<T>(&self, work: impl FnOnce() -> T) -> T {
+    /// Runs `work`; meanwhile, once `after` has passed, redraws the progress line on
+    /// stderr every tenth of a second, and clears it at the end.
+    pub fn draw_while<T>(&self, after: Duration, work: impl FnOnce() -> T) -> T {
         let finished = std::sync::atomic::AtomicBool::new(false);
         std::thread::scope(|scope| {
             scope.spawn(|| {
@@ -54,7 +54,7 @@ impl Progress {
                 while !finished.load(Ordering::Relaxed) {
                     std::thread::sleep(Duration::from_millis(100));
                     let line = self.line();
-                    if started.elapsed() >= Duration::from_secs(1)
+                    if started.elapsed() >= after
                         && !finished.load(Ordering::Relaxed)
                         && line != drawn
                     {
@@ -73,6 +73,16 @@ impl Progress {
             out
         })
     }
+}
+
+/// How long a build runs before its progress line is shown: a second, so that a short
+/// build does not flash one, or `PASSERELLE_PROGRESS_AFTER_MS` milliseconds when that is
+/// set (a test cannot count on a build lasting a second).
+pub fn delay() -> Duration {
+    std::env::var("PASSERELLE_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|ms| ms.trim().parse().ok())
+        .map_or(Duration::from_secs(1), Duration::from_millis)
 }
 
 #[cfg(test)]
