@@ -372,30 +372,6 @@ fn read_docs(snapshot: &Snapshot) -> anyhow::Result<(Vec<ExportDoc>, Vec<FacetNa
     Ok((docs, facets))
 }
 
-/// Live keys of a language, ascending.
-fn live_keys(snapshot: &Snapshot, l: usize) -> anyhow::Result<Vec<String>> {
-    let field = snapshot.fields.keys[l];
-    let mut keys = BTreeSet::new();
-    let mut any_deletes = false;
-    for segment in snapshot.searcher.segment_readers() {
-        any_deletes |= segment.has_deletes();
-        let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted.terms().stream()?;
-        while stream.advance() {
-            if let Ok(key) = std::str::from_utf8(stream.key()) {
-                keys.insert(key.to_string());
-            }
-        }
-    }
-    let mut out = Vec::with_capacity(keys.len());
-    for key in keys {
-        if !any_deletes || snapshot.doc_freq(&Term::from_field_text(field, &key))? > 0 {
-            out.push(key);
-        }
-    }
-    Ok(out)
-}
-
 /// Cuts serialised items, as they come, into shards of about `target` bytes, and
 /// remembers the index of each shard's first item.
 struct Sharder {
@@ -474,7 +450,7 @@ fn export_lang(
         .tokenizers()
         .get(&stem_analyzer_name(lang))
         .context("stemmer not registered")?;
-    let keys = live_keys(snapshot, l)?;
+    let keys = &snapshot.word_keys[l];
     let key_terms: Vec<String> = keys
         .iter()
         .map(|k| {

@@ -22,7 +22,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 
 use anyhow::{Context, bail};
@@ -40,11 +40,12 @@ use super::analysis::{
     LANG_COUNT, LANGS, analyzer_name, analyzers, key_analyzer_name, stem_analyzer_name,
     surface_analyzer_name,
 };
+use super::keys::KeyCounts;
 use super::preanalyzed::{PRE_ANALYZED, PageAnalyzers, PreAnalyzedTokenizer};
 
 /// Bumped whenever the schema or the analysis changes: an index written by another
 /// version is rebuilt from scratch.
-pub const SCHEMA_VERSION: &str = "passerelle-search-6";
+pub const SCHEMA_VERSION: &str = "passerelle-search-7";
 const VERSION_FILE: &str = "passerelle-index-version";
 
 /// The per-language text fields, in scoring order.
@@ -97,9 +98,6 @@ pub struct Fields {
     /// `text[lang][field]`: the terms of title, summary, body of each language in
     /// [`LANGS`] order (indexed only; their text is stored in `title`, `summary`, `body`).
     pub text: [[Field; 3]; LANG_COUNT],
-    /// Every key (normalised surface form) of a language's documents: the dictionary
-    /// queries and the static export draw their words from.
-    pub keys: [Field; LANG_COUNT],
 }
 
 /// Name of the tantivy field for a text field of a language, e.g. `body_fr`.
@@ -120,8 +118,8 @@ pub fn schema() -> Schema {
     // Tie-break key: key and lang joined by NUL; read from its column, never indexed.
     b.add_text_field("order", TextOptions::default().set_fast("raw"));
     b.add_facet_field("facets", FacetOptions::default());
-    // The text and key fields are given the page's text as `PageAnalyzer` analysed it
-    // (`pl_LANG` and `pl_LANG_key`), in the form `PRE_ANALYZED` reads.
+    // The text fields are given the page's text as `PageAnalyzer` analysed it (`pl_LANG`),
+    // in the form `PRE_ANALYZED` reads. The keys (`pl_LANG_key`) go to `super::keys`.
     for lang in LANGS {
         for field in TEXT_FIELDS {
             let indexing = TextFieldIndexing::default()
@@ -132,14 +130,6 @@ pub fn schema() -> Schema {
                 TextOptions::default().set_indexing_options(indexing),
             );
         }
-        let keys = TextFieldIndexing::default()
-            .set_tokenizer(PRE_ANALYZED)
-            .set_index_option(IndexRecordOption::Basic)
-            .set_fieldnorms(false);
-        b.add_text_field(
-            &format!("keys_{lang}"),
-            TextOptions::default().set_indexing_options(keys),
-        );
     }
     b.build()
 }
@@ -152,12 +142,10 @@ impl Fields {
                 .with_context(|| format!("search index has no field {name}"))
         };
         let mut text = [[f("id")?; 3]; LANG_COUNT];
-        let mut keys = [f("id")?; LANG_COUNT];
         for (l, lang) in LANGS.iter().enumerate() {
             for (i, field) in TEXT_FIELDS.iter().enumerate() {
                 text[l][i] = f(&text_field_name(field, lang))?;
             }
-            keys[l] = f(&format!("keys_{lang}"))?;
         }
         Ok(Fields {
             id: f("id")?,
@@ -173,7 +161,6 @@ impl Fields {
             order: f("order")?,
             facets: f("facets")?,
             text,
-            keys,
         })
     }
 }
@@ -353,13 +340,12 @@ impl PageToIndex {
                 Piece::Facet(Facet::from_path([taxonomy, term])),
             ));
         }
-        let analysed = self
+        let terms = self
             .analyzers
             .analyse(self.l, &[&doc.title, &doc.summary, &doc.body]);
-        for (field, terms) in fields.text[self.l].into_iter().zip(analysed.terms) {
+        for (field, terms) in fields.text[self.l].into_iter().zip(terms) {
             d.push((field, Piece::Owned(terms)));
         }
-        d.push((fields.keys[self.l], Piece::Owned(analysed.keys)));
         d
     }
 }
@@ -487,10 +473,19 @@ fn directory(dir: &Path) -> tantivy::Result<super::directory::IndexDirectory> {
 /// once the page is indexed.
 pub struct Syncing {
     index: Index,
+    /// The index's folder, where its key dictionary is kept.
+    dir: PathBuf,
     fields: Fields,
-    /// id -> (hash, copies) of the documents in the index. A duplicate id can only come
-    /// from a crash between delete and commit; re-indexing it repairs that.
-    existing: HashMap<String, (u64, usize)>,
+    /// The index as the sync found it: the stored text of the documents it deletes gives
+    /// their keys.
+    searcher: Searcher,
+    /// The key dictionary of the index as the sync found it.
+    keys: KeyCounts,
+    /// id -> (hash, addresses) of the documents in the index. A duplicate id can only
+    /// come from a crash between delete and commit; re-indexing it repairs that.
+    existing: HashMap<String, (u64, Vec<DocAddress>)>,
+    /// The documents deleted so far.
+    deleted: Vec<DocAddress>,
     /// The ids given so far.
     wanted: std::collections::HashSet<String>,
     /// Made at the first change: a build that changes nothing starts no indexing thread.
@@ -502,12 +497,14 @@ pub struct Syncing {
 }
 
 impl Syncing {
-    pub fn new(index: &Index) -> anyhow::Result<Syncing> {
+    /// Starts syncing `index`, kept in `dir`.
+    pub fn new(index: &Index, dir: &Path) -> anyhow::Result<Syncing> {
         let fields = Fields::new(&index.schema())?;
+        let keys = KeyCounts::read(dir, index.load_metas()?.opstamp)?;
         let reader = manual_reader(index)?;
         let searcher = reader.searcher();
-        let mut existing: HashMap<String, (u64, usize)> = HashMap::new();
-        for segment in searcher.segment_readers() {
+        let mut existing: HashMap<String, (u64, Vec<DocAddress>)> = HashMap::new();
+        for (s, segment) in searcher.segment_readers().iter().enumerate() {
             let ids = segment
                 .fast_fields()
                 .str("id")?
@@ -520,14 +517,18 @@ impl Syncing {
                 };
                 ids.ord_to_str(ord, &mut id)?;
                 let hash = hashes.first(doc).unwrap_or(0);
-                let entry = existing.entry(id.clone()).or_insert((hash, 0));
-                entry.1 += 1;
+                let entry = existing.entry(id.clone()).or_insert((hash, Vec::new()));
+                entry.1.push(DocAddress::new(s as u32, doc));
             }
         }
         Ok(Syncing {
             index: index.clone(),
+            dir: dir.to_path_buf(),
             fields,
+            searcher,
+            keys,
             existing,
+            deleted: Vec::new(),
             wanted: std::collections::HashSet::new(),
             writer: None,
             backlog: Arc::default(),
@@ -567,8 +568,9 @@ impl Syncing {
         }
         let hash = doc_hash(&doc, body_hash)?;
         let old = self.existing.get(&id);
-        if let Some(&(h, 1)) = old
-            && h == hash
+        if let Some((h, addresses)) = old
+            && *h == hash
+            && addresses.len() == 1
         {
             return Ok(());
         }
@@ -576,8 +578,9 @@ impl Syncing {
             Some(w) => w,
             None => self.writer.insert(new_writer(&self.index)?),
         };
-        if old.is_some() {
+        if let Some((_, addresses)) = old {
             writer.delete_term(Term::from_field_text(self.fields.id, &id));
+            self.deleted.extend_from_slice(addresses);
         }
         doc.body = body()?;
         let place = self.backlog.enter();
@@ -594,13 +597,14 @@ impl Syncing {
         Ok(())
     }
 
-    /// Removes the documents not given to [`Syncing::add`] and commits. Returns the number
-    /// of documents added and deleted.
-    pub fn finish(self) -> anyhow::Result<(usize, usize)> {
-        let to_delete: Vec<&String> = self
+    /// Removes the documents not given to [`Syncing::add`], commits, and writes the key
+    /// dictionary of the commit. Returns the number of documents added and deleted.
+    pub fn finish(mut self) -> anyhow::Result<(usize, usize)> {
+        let to_delete: Vec<(&String, &Vec<DocAddress>)> = self
             .existing
-            .keys()
-            .filter(|id| !self.wanted.contains(*id))
+            .iter()
+            .filter(|(id, _)| !self.wanted.contains(*id))
+            .map(|(id, (_, addresses))| (id, addresses))
             .collect();
         if self.writer.is_none() && to_delete.is_empty() {
             return Ok((0, 0));
@@ -609,12 +613,24 @@ impl Syncing {
             Some(w) => w,
             None => new_writer(&self.index)?,
         };
-        for id in &to_delete {
+        for (id, addresses) in &to_delete {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
+            self.deleted.extend_from_slice(addresses);
         }
-        writer.commit()?;
+        let removed = to_delete.len();
+        self.keys.subtract(&super::keys::keys_of_documents(
+            &self.searcher,
+            &self.fields,
+            &self.deleted,
+        )?)?;
+        // Once prepared, every page is indexed, and so analysed: its keys are counted.
+        let prepared = writer.prepare_commit()?;
+        self.keys.add(self.analyzers.take_key_counts());
+        self.keys.write(&self.dir, prepared.opstamp())?;
+        let opstamp = prepared.commit()?;
+        KeyCounts::remove_others(&self.dir, opstamp)?;
         writer.wait_merging_threads()?;
-        Ok((self.added, to_delete.len()))
+        Ok((self.added, removed))
     }
 }
 
@@ -649,8 +665,8 @@ fn new_writer(index: &Index) -> anyhow::Result<IndexWriter<PageDocument>> {
 
 /// Makes the index hold exactly `docs`, re-indexing only changed documents.
 /// Returns the number of documents added and deleted.
-pub fn sync_docs(index: &Index, docs: &[IndexDoc]) -> anyhow::Result<(usize, usize)> {
-    let mut sync = Syncing::new(index)?;
+pub fn sync_docs(index: &Index, dir: &Path, docs: &[IndexDoc]) -> anyhow::Result<(usize, usize)> {
+    let mut sync = Syncing::new(index, dir)?;
     for doc in docs {
         sync.add(doc)?;
     }
@@ -684,12 +700,18 @@ pub struct Snapshot {
     pub pages: Vec<Vec<(u32, u8)>>,
     /// Keys of the live documents, ascending, deduplicated: a page's number.
     pub keys: Vec<String>,
+    /// Per language, the keys of its words some live document has, ascending
+    /// ([`super::keys`]).
+    pub word_keys: [Vec<String>; LANG_COUNT],
 }
 
 impl Snapshot {
-    pub fn new(index: &Index) -> anyhow::Result<Snapshot> {
+    /// The index kept in `dir` as it is now.
+    pub fn new(index: &Index, dir: &Path) -> anyhow::Result<Snapshot> {
         let fields = Fields::new(&index.schema())?;
+        let opstamp = index.load_metas()?.opstamp;
         let searcher = manual_reader(index)?.searcher();
+        let word_keys = KeyCounts::read(dir, opstamp)?.into_sorted_keys();
         let mut total_tokens: HashMap<Field, u64> = HashMap::new();
         let mut num_docs = 0u64;
         let mut orders: BTreeMap<String, DocAddress> = BTreeMap::new();
@@ -751,7 +773,23 @@ impl Snapshot {
             by_id,
             pages,
             keys,
+            word_keys,
         })
+    }
+
+    /// Whether some live document of `LANGS[l]` has the word key `key`.
+    pub fn has_word_key(&self, l: usize, key: &str) -> bool {
+        self.word_keys[l]
+            .binary_search_by(|k| k.as_str().cmp(key))
+            .is_ok()
+    }
+
+    /// The word keys of `LANGS[l]`'s live documents that start with `prefix`, ascending.
+    pub fn word_keys_with_prefix(&self, l: usize, prefix: &str) -> &[String] {
+        let keys = &self.word_keys[l];
+        let start = keys.partition_point(|k| k.as_str() < prefix);
+        let len = keys[start..].partition_point(|k| k.starts_with(prefix));
+        &keys[start..start + len]
     }
 
     /// Live documents containing `term`.

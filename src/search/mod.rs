@@ -14,7 +14,8 @@
 //!
 //! Modules: [`analysis`] (tokenizer, elision, French endings), [`directory`] (how the
 //! index's files are read), [`index`] (schema, the
-//! one analyzer-registering function, incremental sync, statistics), [`query`] (query
+//! one analyzer-registering function, incremental sync, statistics), [`keys`] (the words
+//! of the live documents, kept beside the index), [`query`] (query
 //! language, tantivy queries, collector, snippets, related pages), [`export`] (the
 //! static form).
 
@@ -24,6 +25,7 @@ pub mod export;
 pub mod form_cache;
 pub mod group;
 pub mod index;
+mod keys;
 mod preanalyzed;
 pub mod query;
 pub mod synonyms;
@@ -165,7 +167,10 @@ impl Update {
     pub fn finish(self) -> anyhow::Result<SearchIndex> {
         let dir = self.dir;
         let index = self.index;
-        let finished = self.sync.finish().and_then(|_| SearchIndex::over(index));
+        let finished = self
+            .sync
+            .finish()
+            .and_then(|_| SearchIndex::over(index, &dir));
         if let Err(e) = &finished
             && !index::is_locked(e)
         {
@@ -211,8 +216,8 @@ impl SearchIndex {
     pub fn sync(dir: &Path, docs: &[IndexDoc]) -> anyhow::Result<SearchIndex> {
         remade_if_broken(dir, || {
             let index = index::open_or_create(dir)?;
-            index::sync_docs(&index, docs)?;
-            SearchIndex::over(index)
+            index::sync_docs(&index, dir, docs)?;
+            SearchIndex::over(index, dir)
         })
     }
 
@@ -221,7 +226,7 @@ impl SearchIndex {
     pub fn start(dir: &Path) -> anyhow::Result<Update> {
         remade_if_broken(dir, || {
             let index = index::open_or_create(dir)?;
-            let sync = index::Syncing::new(&index)?;
+            let sync = index::Syncing::new(&index, dir)?;
             Ok(Update {
                 dir: dir.to_path_buf(),
                 index,
@@ -232,12 +237,12 @@ impl SearchIndex {
 
     /// Opens the index a build left in `dir`, for `passerelle search`.
     pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
-        SearchIndex::over(index::open_existing(dir)?)
+        SearchIndex::over(index::open_existing(dir)?, dir)
     }
 
-    /// `index` with a snapshot of it, no synonyms and no form cache.
-    fn over(index: tantivy::Index) -> anyhow::Result<SearchIndex> {
-        let snapshot = index::Snapshot::new(&index)?;
+    /// `index`, kept in `dir`, with a snapshot of it, no synonyms and no form cache.
+    fn over(index: tantivy::Index, dir: &Path) -> anyhow::Result<SearchIndex> {
+        let snapshot = index::Snapshot::new(&index, dir)?;
         Ok(SearchIndex {
             index,
             snapshot,

@@ -3,12 +3,10 @@
 //!
 //! The index needs two things from every word of a page: its term (`pl_LANG`, key then
 //! stem) for the title, summary and body fields, and its key (`pl_LANG_key`) for the
-//! language's key dictionary (`keys_LANG`), where only whether a page has the key counts.
-//! Letting tantivy run both analyzers read every text twice and fed every occurrence of
-//! every key to the dictionary: about a third of the index's time. [`PageAnalyzer`] reads
-//! each word once, stems it through a memory of the words it has seen, and keeps each of
-//! the page's keys once, remembering in that same memory the last page a word was seen
-//! in.
+//! language's key dictionary ([`super::keys`]), where only how many pages have the key
+//! counts. [`PageAnalyzer`] reads each word once, stems it through a memory of the words
+//! it has seen, and counts the pages of each key in that same memory, which remembers the
+//! last page a word was seen in.
 //!
 //! tantivy takes pre-analysed text either as `PreTokenizedString`, which it copies token by
 //! token, or as text run through a field's tokenizer. The index's text and key fields
@@ -25,6 +23,7 @@ use std::sync::{Mutex, PoisonError};
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use super::analysis::{LANG_COUNT, LANGS, analyzers, stem_of};
+use super::keys::KeyCounts;
 use crate::text::FastMap;
 
 /// Name of [`PreAnalyzedTokenizer`] on the index.
@@ -34,15 +33,6 @@ pub const PRE_ANALYZED: &str = "pl_pre_analyzed";
 /// hostile text cannot grow it without bound.
 const MEMORY_WORDS: usize = 1 << 16;
 
-/// What [`PageAnalyzer::analyse`] makes of a page, in [`PreAnalyzedTokenizer`]'s form.
-#[derive(Debug, Default, PartialEq)]
-pub struct Analysed {
-    /// The terms of each text given, in order.
-    pub terms: Vec<String>,
-    /// Every key of those texts, once, in the order first seen.
-    pub keys: String,
-}
-
 /// Analyses pages of one language for the index, one after the other.
 pub struct PageAnalyzer {
     /// `pl_LANG_key`: words to keys.
@@ -50,14 +40,20 @@ pub struct PageAnalyzer {
     /// `pl_LANG_stem`: one key in, its stem out.
     stemmer: TextAnalyzer,
     memory: FastMap<String, Seen>,
+    /// Words kept in `memory` before it is emptied.
+    memory_words: usize,
+    /// The pages of each key `memory` forgot when it was emptied.
+    forgotten: FastMap<String, u32>,
     /// Number of the page being analysed.
     page: u64,
 }
 
-/// A key met before: its stem, and the last page it was met in.
+/// A key met before: its stem, the last page it was met in, and the number of pages it
+/// was met in since it was remembered.
 struct Seen {
     stem: String,
     page: u64,
+    pages: u32,
 }
 
 impl PageAnalyzer {
@@ -68,18 +64,22 @@ impl PageAnalyzer {
             key: analyzers.key,
             stemmer: analyzers.stem,
             memory: FastMap::default(),
+            memory_words: MEMORY_WORDS,
+            forgotten: FastMap::default(),
             page: 0,
         }
     }
 
-    /// The terms of each of a page's `texts` and the page's keys.
-    pub fn analyse(&mut self, texts: &[&str]) -> Analysed {
-        if self.memory.len() >= MEMORY_WORDS {
-            self.memory.clear();
+    /// The terms of each of a page's `texts`, in [`PreAnalyzedTokenizer`]'s form. The
+    /// page's keys are counted ([`PageAnalyzer::into_key_counts`]).
+    pub fn analyse(&mut self, texts: &[&str]) -> Vec<String> {
+        if self.memory.len() >= self.memory_words {
+            for (key, seen) in self.memory.drain() {
+                *self.forgotten.entry(key).or_insert(0) += seen.pages;
+            }
         }
         self.page += 1;
         let page = self.page;
-        let mut keys = String::new();
         let mut all_terms = Vec::with_capacity(texts.len());
         for text in texts {
             // Terms are shorter than their words, and each has a prefix of a few bytes.
@@ -92,23 +92,34 @@ impl PageAnalyzer {
                         push_token(&mut terms, &seen.stem);
                         if seen.page != page {
                             seen.page = page;
-                            push_token(&mut keys, key);
+                            seen.pages += 1;
                         }
                     }
                     None => {
                         let stem = stem_of(&mut self.stemmer, key);
                         push_token(&mut terms, &stem);
-                        push_token(&mut keys, key);
-                        self.memory.insert(key.clone(), Seen { stem, page });
+                        let seen = Seen {
+                            stem,
+                            page,
+                            pages: 1,
+                        };
+                        self.memory.insert(key.clone(), seen);
                     }
                 }
             }
             all_terms.push(terms);
         }
-        Analysed {
-            terms: all_terms,
-            keys,
+        all_terms
+    }
+
+    /// For each key of the pages analysed, the number of those pages that have it.
+    pub fn into_key_counts(self) -> FastMap<String, u32> {
+        let mut counts = self.forgotten;
+        counts.reserve(self.memory.len());
+        for (key, seen) in self.memory {
+            *counts.entry(key).or_insert(0) += seen.pages;
         }
+        counts
     }
 }
 
@@ -179,7 +190,7 @@ pub struct PageAnalyzers {
 
 impl PageAnalyzers {
     /// [`PageAnalyzer::analyse`] in the language `LANGS[l]`.
-    pub fn analyse(&self, l: usize, texts: &[&str]) -> Analysed {
+    pub fn analyse(&self, l: usize, texts: &[&str]) -> Vec<String> {
         let idle = &self.idle[l];
         let taken = idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
         let mut analyzer = taken.unwrap_or_else(|| PageAnalyzer::new(LANGS[l]));
@@ -188,6 +199,22 @@ impl PageAnalyzers {
             .unwrap_or_else(PoisonError::into_inner)
             .push(analyzer);
         analysed
+    }
+
+    /// The keys of the pages analysed so far, each counted once per page. Called once
+    /// every page is analysed: an analyzer at work is not counted.
+    pub fn take_key_counts(&self) -> KeyCounts {
+        let mut counts = KeyCounts::default();
+        for (l, idle) in self.idle.iter().enumerate() {
+            let analyzers =
+                std::mem::take(&mut *idle.lock().unwrap_or_else(PoisonError::into_inner));
+            for analyzer in analyzers {
+                let mut one = KeyCounts::default();
+                one.0[l] = analyzer.into_key_counts();
+                counts.add(one);
+            }
+        }
+        counts
     }
 }
 
@@ -233,7 +260,7 @@ mod tests {
             // Twice: the second time every word comes from the memory.
             for _ in 0..2 {
                 let got = pages.analyse(&TEXTS);
-                for (text, terms) in TEXTS.iter().zip(&got.terms) {
+                for (text, terms) in TEXTS.iter().zip(&got) {
                     assert_eq!(
                         replayed(terms),
                         analysed(&index, &analyzer_name(lang), text),
@@ -244,23 +271,41 @@ mod tests {
         }
     }
 
+    /// Each key of `texts` as the key analyzer gives it, with the number of `texts` (one
+    /// page each) that have it.
+    fn expected_counts(index: &Index, texts: &[&str]) -> FastMap<String, u32> {
+        let mut counts = FastMap::default();
+        for text in texts {
+            let mut keys: Vec<String> = analysed(index, &key_analyzer_name("fr"), text)
+                .into_iter()
+                .map(|(key, _)| key)
+                .collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                *counts.entry(key).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
     #[test]
-    fn keeps_each_key_of_a_page_once() {
+    fn counts_the_pages_of_each_key_once_per_page() {
         let index = Index::create_in_ram(Schema::builder().build());
         register_analyzers(&index);
-        let mut pages = PageAnalyzer::new("fr");
-        for _ in 0..2 {
-            let got = pages.analyse(&TEXTS);
-            let keys: Vec<String> = replayed(&got.keys).into_iter().map(|k| k.0).collect();
-            let mut expected: Vec<String> = Vec::new();
-            for text in TEXTS {
-                for (key, _) in analysed(&index, &key_analyzer_name("fr"), text) {
-                    if !expected.contains(&key) {
-                        expected.push(key);
-                    }
-                }
+        // With room for every word, and with a memory emptied between most pages.
+        for memory_words in [MEMORY_WORDS, 3] {
+            let mut pages = PageAnalyzer::new("fr");
+            pages.memory_words = memory_words;
+            for text in TEXTS.iter().chain(&TEXTS) {
+                pages.analyse(&[text, text]);
             }
-            assert_eq!(keys, expected);
+            let twice: Vec<&str> = TEXTS.iter().chain(&TEXTS).copied().collect();
+            assert_eq!(
+                pages.into_key_counts(),
+                expected_counts(&index, &twice),
+                "memory of {memory_words} words"
+            );
         }
     }
 

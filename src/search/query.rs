@@ -202,23 +202,19 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    fn has_key(&self, key: &str) -> anyhow::Result<bool> {
-        let term = Term::from_field_text(self.snapshot.fields.keys[self.l], key);
-        Ok(self.snapshot.doc_freq(&term)? > 0)
+    fn has_key(&self, key: &str) -> bool {
+        self.snapshot.has_word_key(self.l, key)
     }
 
     /// `key` if some page contains it, else its first singular form some page contains
     /// (a plural no page uses finds the singular), else `None`.
-    fn known_key(&self, key: &str) -> anyhow::Result<Option<String>> {
-        if self.has_key(key)? {
-            return Ok(Some(key.to_string()));
+    fn known_key(&self, key: &str) -> Option<String> {
+        if self.has_key(key) {
+            return Some(key.to_string());
         }
-        for singular in singulars(LANGS[self.l], key) {
-            if self.has_key(&singular)? {
-                return Ok(Some(singular));
-            }
-        }
-        Ok(None)
+        singulars(LANGS[self.l], key)
+            .into_iter()
+            .find(|singular| self.has_key(singular))
     }
 
     fn stem(&mut self, key: &str) -> String {
@@ -239,36 +235,6 @@ impl Resolver<'_> {
         Ok(weight)
     }
 
-    /// Live keys of the dictionary starting with `prefix`, ascending.
-    fn keys_with_prefix(&self, prefix: &str) -> anyhow::Result<Vec<String>> {
-        let field = self.snapshot.fields.keys[self.l];
-        let mut keys = BTreeSet::new();
-        for segment in self.snapshot.searcher.segment_readers() {
-            let inverted = segment.inverted_index(field)?;
-            let mut stream = inverted
-                .terms()
-                .range()
-                .ge(prefix.as_bytes())
-                .into_stream()?;
-            while stream.advance() {
-                let key = stream.key();
-                if !key.starts_with(prefix.as_bytes()) {
-                    break;
-                }
-                if let Ok(key) = std::str::from_utf8(key) {
-                    keys.insert(key.to_string());
-                }
-            }
-        }
-        let mut live = Vec::new();
-        for key in keys {
-            if self.has_key(&key)? {
-                live.push(key);
-            }
-        }
-        Ok(live)
-    }
-
     fn resolve(&mut self, clause: &Clause) -> anyhow::Result<Option<Resolved>> {
         match clause {
             Clause::Word {
@@ -276,12 +242,12 @@ impl Resolver<'_> {
                 key,
                 prefix,
             } => {
-                let exact = self.known_key(key)?.map(|k| self.stem(&k));
+                let exact = self.known_key(key).map(|k| self.stem(&k));
                 let mut others: Vec<(u64, String)> = Vec::new();
                 if *prefix {
                     let mut seen: HashSet<String> = exact.iter().cloned().collect();
-                    for k in self.keys_with_prefix(surface)? {
-                        let term = self.stem(&k);
+                    for k in self.snapshot.word_keys_with_prefix(self.l, surface) {
+                        let term = self.stem(k);
                         if seen.insert(term.clone()) {
                             others.push((self.weight(&term)?, term));
                         }
@@ -302,7 +268,7 @@ impl Resolver<'_> {
             Clause::Phrase(keys) => {
                 let mut terms = Vec::new();
                 for key in keys {
-                    let Some(known) = self.known_key(key)? else {
+                    let Some(known) = self.known_key(key) else {
                         return Ok(None);
                     };
                     terms.push(self.stem(&known));

@@ -591,13 +591,16 @@ fn a_sync_indexes_only_what_changed_in_any_order() {
     let index = super::index::open_or_create(dir.path()).unwrap();
     let first = site();
     assert_eq!(
-        super::index::sync_docs(&index, &first).unwrap(),
+        super::index::sync_docs(&index, dir.path(), &first).unwrap(),
         (first.len(), 0)
     );
     // The same pages, in another order: nothing to do.
     let mut reversed = first.clone();
     reversed.reverse();
-    assert_eq!(super::index::sync_docs(&index, &reversed).unwrap(), (0, 0));
+    assert_eq!(
+        super::index::sync_docs(&index, dir.path(), &reversed).unwrap(),
+        (0, 0)
+    );
     // One page changed, one gone, one new.
     let mut second = site();
     second[0].body = format!("{} Vaccination.", second[0].body).into();
@@ -611,13 +614,85 @@ fn a_sync_indexes_only_what_changed_in_any_order() {
         "Portal.",
         &[],
     ));
-    assert_eq!(super::index::sync_docs(&index, &second).unwrap(), (2, 1));
+    assert_eq!(
+        super::index::sync_docs(&index, dir.path(), &second).unwrap(),
+        (2, 1)
+    );
     // Whatever order the pages came in, the index answers as a fresh one.
     second.reverse();
     let fresh = tempfile::tempdir().unwrap();
-    let a = SearchIndex::over(index).unwrap();
+    let a = SearchIndex::over(index, dir.path()).unwrap();
     let b = SearchIndex::sync(fresh.path(), &second).unwrap();
     assert_eq!(a.export_static().unwrap(), b.export_static().unwrap());
+}
+
+#[test]
+fn the_word_dictionary_follows_the_live_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = site();
+    let has = |index: &SearchIndex, word: &str| index.snapshot.has_word_key(0, word);
+    let index = SearchIndex::sync(dir.path(), &first).unwrap();
+    assert!(has(&index, "clinics") && has(&index, "intention"));
+    // The only page with "clinics" gone, the one with "intention" edited without it.
+    let mut second: Vec<IndexDoc> = first
+        .iter()
+        .filter(|d| !(d.lang == "en" && d.body.contains("clinics")))
+        .cloned()
+        .collect();
+    assert_eq!(second.len(), first.len() - 1);
+    let edited = second
+        .iter_mut()
+        .find(|d| d.lang == "en" && d.body.contains("intention matters"))
+        .unwrap();
+    edited.body = edited
+        .body
+        .replace("intention matters", "it matters")
+        .into();
+    drop(index);
+    let index = SearchIndex::sync(dir.path(), &second).unwrap();
+    assert!(!has(&index, "clinics") && !has(&index, "intention"));
+    assert!(has(&index, "intentional") && has(&index, "connection"));
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh = SearchIndex::sync(fresh.path(), &second).unwrap();
+    assert_eq!(index.snapshot.word_keys, fresh.snapshot.word_keys);
+    // And back: the words return with their pages.
+    drop(index);
+    let index = SearchIndex::sync(dir.path(), &first).unwrap();
+    assert!(has(&index, "clinics") && has(&index, "intention"));
+}
+
+/// The key dictionaries ([`super::keys`]) in an index's folder.
+fn key_dictionaries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("keys-")
+        })
+        .collect()
+}
+
+/// The dictionary is a file beside tantivy's; an index without it is a broken cache,
+/// made again.
+#[test]
+fn an_index_without_its_word_dictionary_is_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = site();
+    SearchIndex::sync(dir.path(), &first).unwrap();
+    for path in key_dictionaries(dir.path()) {
+        std::fs::remove_file(path).unwrap();
+    }
+    assert!(SearchIndex::open(dir.path()).is_err());
+    let again = SearchIndex::sync(dir.path(), &first).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh = SearchIndex::sync(fresh.path(), &first).unwrap();
+    assert_eq!(
+        again.export_static().unwrap(),
+        fresh.export_static().unwrap()
+    );
 }
 
 #[test]
@@ -625,9 +700,9 @@ fn a_body_is_read_only_for_a_page_that_changed() {
     let dir = tempfile::tempdir().unwrap();
     let index = super::index::open_or_create(dir.path()).unwrap();
     let first = site();
-    super::index::sync_docs(&index, &first).unwrap();
+    super::index::sync_docs(&index, dir.path(), &first).unwrap();
     let sync = |docs: &[IndexDoc], read: &mut Vec<String>| {
-        let mut sync = super::index::Syncing::new(&index).unwrap();
+        let mut sync = super::index::Syncing::new(&index, dir.path()).unwrap();
         for doc in docs {
             let body = doc.body.clone();
             let mut head = doc.clone();
@@ -649,7 +724,7 @@ fn a_body_is_read_only_for_a_page_that_changed() {
     assert_eq!(read, [second[1].key.clone()]);
     // What was read is what is indexed: the same as a fresh index of the same pages.
     let fresh = tempfile::tempdir().unwrap();
-    let a = SearchIndex::over(index).unwrap();
+    let a = SearchIndex::over(index, dir.path()).unwrap();
     let b = SearchIndex::sync(fresh.path(), &second).unwrap();
     assert_eq!(a.export_static().unwrap(), b.export_static().unwrap());
 }
@@ -666,18 +741,30 @@ fn a_commit_killed_midway_leaves_no_file_the_next_build_trips_on() {
     SearchIndex::sync(dir.path(), &first).unwrap();
     let meta = dir.path().join("meta.json");
     let committed = std::fs::read(&meta).unwrap();
+    let committed_keys: Vec<(std::path::PathBuf, Vec<u8>)> = key_dictionaries(dir.path())
+        .into_iter()
+        .map(|path| (path.clone(), std::fs::read(path).unwrap()))
+        .collect();
+    assert_eq!(committed_keys.len(), 1);
     let files = || std::fs::read_dir(dir.path()).unwrap().count();
     let before = files();
-    // The deletion's commit, then its meta.json undone: what a kill just before the
-    // commit's last step leaves.
+    // The deletion's commit, then its meta.json undone, and the key dictionary it
+    // removed once the commit was made put back: what a kill just before the commit's
+    // last step leaves.
     SearchIndex::sync(dir.path(), &second).unwrap();
     assert!(files() > before, "the commit wrote no file to leave behind");
     std::fs::write(&meta, committed).unwrap();
+    for (path, bytes) in committed_keys {
+        std::fs::write(path, bytes).unwrap();
+    }
 
     let index = super::index::open_or_create(dir.path()).unwrap();
-    assert_eq!(super::index::sync_docs(&index, &second).unwrap(), (0, 1));
+    assert_eq!(
+        super::index::sync_docs(&index, dir.path(), &second).unwrap(),
+        (0, 1)
+    );
     let fresh = tempfile::tempdir().unwrap();
-    let a = SearchIndex::over(index).unwrap();
+    let a = SearchIndex::over(index, dir.path()).unwrap();
     let b = SearchIndex::sync(fresh.path(), &second).unwrap();
     assert_eq!(a.export_static().unwrap(), b.export_static().unwrap());
 }
