@@ -425,68 +425,15 @@ impl Project {
             }
             _ => None,
         };
-        // Serve and watch keep each page's text in memory until the next edit.
         let keeps_text = matches!(rendering, Rendering::Cached);
-        type Made = (
-            incremental::Body,
-            Option<spill::Spot>,
-            Vec<OutputFile>,
-            Vec<Diagnostic>,
-        );
-        let made: Vec<Made> = ids
-            .par_iter()
-            .map(|&id| {
-                let page = &site.pages[id];
-                // A build that keeps nothing reads each body from its file here
-                // (model::Body::InFile): the site's Markdown is never all in memory.
-                let mut body = self.caches.body(page, &site).unwrap_or_else(|| {
-                    let (mut body, d) = match load::body_text(root, page, &page.body) {
-                        Ok(markdown) => markdown::render(page, &markdown, &site),
-                        Err(problem) => (markdown::render(page, "", &site).0, vec![problem]),
-                    };
-                    if keeps_text {
-                        body.text = body.text.packed();
-                    }
-                    (std::sync::Arc::new(body), d)
-                });
-                let spot = match &spill {
-                    Some(spill) if page.kind().is_some() => {
-                        Some(spill.put(body.0.text.as_bytes())?)
-                    }
-                    _ => None,
-                };
-                let written = match &writer {
-                    Some(writer) => writer.write(id, &body.0)?,
-                    None => None,
-                };
-                // Its outputs are written and its text set aside: nothing reads either
-                // again from here.
-                if written.is_some()
-                    && let Some(rendered) = std::sync::Arc::get_mut(&mut body.0)
-                {
-                    rendered.html = String::new();
-                    rendered.text = rendered.text.without_bytes();
-                }
-                self.progress.advance();
-                let (pages, page_template_diags) = written.unwrap_or_default();
-                Ok((body, spot, pages, page_template_diags))
-            })
-            .collect::<anyhow::Result<_>>()?;
+        let RenderedBodies {
+            fresh,
+            spots,
+            mut files,
+            template_diags,
+        } = self.render_bodies(&site, &ids, writer.as_ref(), spill.as_ref(), keeps_text)?;
         drop(writer);
-        let mut files: Vec<OutputFile> = Vec::new();
-        let mut template_diags = Vec::new();
-        let mut rendered = 0;
-        let mut spots = Vec::new();
-        let fresh: Vec<incremental::Body> = made
-            .into_iter()
-            .map(|(body, spot, pages, d)| {
-                spots.push(spot);
-                rendered += pages.len();
-                files.extend(pages);
-                template_diags.extend(d);
-                body
-            })
-            .collect();
+        let mut rendered = files.len();
         match &scope {
             Scope::All => {
                 (bodies, page_diags) = fresh.into_iter().unzip();
@@ -637,39 +584,18 @@ impl Project {
                     .keep_search_outputs(&site, &form_files, &related);
                 files.extend(form_files);
             }
-            let mut feeds = Vec::new();
-            for lang in &site.config.languages {
-                feeds.push(feeds::atom(&site, lang, site.config.title.get(lang)));
-                feeds.extend(feeds::calendars(&site, lang, today));
-            }
-            // A build that keeps nothing streams the sitemap to its file, last; its name
-            // counts for collisions all the same.
-            let streamed_sitemap = match &staging {
-                Some(staging) if !self.caches.keeps() => Some(staging),
-                _ => None,
-            };
-            let sitemap_name =
-                streamed_sitemap.map(|_| OutputFile::new(feeds::SITEMAP.into(), Vec::new()));
-            if sitemap_name.is_none() {
-                feeds.push(feeds::sitemap(&files));
-            }
-            feeds.extend(theme_static_files(&theme, &copies));
-            let generated = files.iter().chain(&feeds).chain(&sitemap_name);
-            diags.extend(static_collisions(&copies, generated));
+            let collisions = self.write_feeds(
+                &site,
+                &theme,
+                &copies,
+                today,
+                staging.as_deref(),
+                &mut files,
+            )?;
+            diags.extend(collisions);
             if has_errors(&diags, &[]) {
                 diags.extend(page_diags.into_iter().flatten());
                 return Ok(finish(outcome, diags, clock));
-            }
-            if let Some(staging) = streamed_sitemap {
-                staging.write_streamed(feeds::SITEMAP, |out| feeds::write_sitemap(out, &files))?;
-            }
-            files.extend(sitemap_name);
-            for file in feeds {
-                files.push(output::stream(
-                    staging.as_deref(),
-                    file,
-                    self.caches.keeps(),
-                )?);
             }
             clock.lap("feeds");
         }
@@ -898,6 +824,136 @@ pub fn load_site(opts: &BuildOptions) -> (Option<resolve::Site>, Vec<Diagnostic>
     diags.extend(d);
     diagnostics::sort(&mut diags);
     (Some(site), diags)
+}
+
+/// What the Markdown stage makes of the pages it renders, in the order they were asked.
+struct RenderedBodies {
+    /// Each page's rendered body and the problems of its Markdown.
+    fresh: Vec<incremental::Body>,
+    /// Where each page's text was set aside for the search index, if it was.
+    spots: Vec<Option<spill::Spot>>,
+    /// The pages' own outputs, written as they were rendered.
+    files: Vec<OutputFile>,
+    /// The problems of those outputs' templates.
+    template_diags: Vec<Diagnostic>,
+}
+
+impl Project {
+    /// The Markdown of the pages `ids` rendered, or kept from the last build. A build
+    /// that keeps nothing reads each body from its file here (model::Body::InFile), so
+    /// that the site's Markdown is never all in memory, writes the page's outputs
+    /// (`writer`) and sets its text aside for the search index (`spill`) as soon as it is
+    /// rendered; serve and watch keep the text in memory (`keeps_text`).
+    fn render_bodies(
+        &self,
+        site: &resolve::Site,
+        ids: &[resolve::PageId],
+        writer: Option<&render::PageWriter>,
+        spill: Option<&spill::Spill>,
+        keeps_text: bool,
+    ) -> anyhow::Result<RenderedBodies> {
+        let root = self.opts.root.as_path();
+        type Made = (
+            incremental::Body,
+            Option<spill::Spot>,
+            Vec<OutputFile>,
+            Vec<Diagnostic>,
+        );
+        let made: Vec<Made> = ids
+            .par_iter()
+            .map(|&id| {
+                let page = &site.pages[id];
+                let mut body = self.caches.body(page, site).unwrap_or_else(|| {
+                    let (mut body, d) = match load::body_text(root, page, &page.body) {
+                        Ok(markdown) => markdown::render(page, &markdown, site),
+                        Err(problem) => (markdown::render(page, "", site).0, vec![problem]),
+                    };
+                    if keeps_text {
+                        body.text = body.text.packed();
+                    }
+                    (std::sync::Arc::new(body), d)
+                });
+                let spot = match spill {
+                    Some(spill) if page.kind().is_some() => {
+                        Some(spill.put(body.0.text.as_bytes())?)
+                    }
+                    _ => None,
+                };
+                let written = match writer {
+                    Some(writer) => writer.write(id, &body.0)?,
+                    None => None,
+                };
+                // Its outputs are written and its text set aside: nothing reads either
+                // again from here.
+                if written.is_some()
+                    && let Some(rendered) = std::sync::Arc::get_mut(&mut body.0)
+                {
+                    rendered.html = String::new();
+                    rendered.text = rendered.text.without_bytes();
+                }
+                self.progress.advance();
+                let (pages, page_template_diags) = written.unwrap_or_default();
+                Ok((body, spot, pages, page_template_diags))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let mut out = RenderedBodies {
+            fresh: Vec::with_capacity(made.len()),
+            spots: Vec::with_capacity(made.len()),
+            files: Vec::new(),
+            template_diags: Vec::new(),
+        };
+        for (body, spot, pages, d) in made {
+            out.fresh.push(body);
+            out.spots.push(spot);
+            out.files.extend(pages);
+            out.template_diags.extend(d);
+        }
+        Ok(out)
+    }
+}
+
+impl Project {
+    /// Makes the feeds, the sitemap and the theme's static files, and adds them to `files`
+    /// (streamed to `staging`), unless a static file of the site or theme would take the
+    /// place of an output (`copies` against all of them): then it returns those errors and
+    /// writes nothing.
+    fn write_feeds(
+        &self,
+        site: &resolve::Site,
+        theme: &theme::Theme,
+        copies: &[(PathBuf, String)],
+        today: model::Date,
+        staging: Option<&output::Staging>,
+        files: &mut Vec<OutputFile>,
+    ) -> anyhow::Result<Vec<Diagnostic>> {
+        let mut feeds = Vec::new();
+        for lang in &site.config.languages {
+            feeds.push(feeds::atom(site, lang, site.config.title.get(lang)));
+            feeds.extend(feeds::calendars(site, lang, today));
+        }
+        // A build that keeps nothing streams the sitemap to its file, last; its name
+        // counts for collisions all the same.
+        let streamed_sitemap = staging.filter(|_| !self.caches.keeps());
+        let sitemap_name =
+            streamed_sitemap.map(|_| OutputFile::new(feeds::SITEMAP.into(), Vec::new()));
+        if sitemap_name.is_none() {
+            feeds.push(feeds::sitemap(files));
+        }
+        feeds.extend(theme_static_files(theme, copies));
+        let generated = files.iter().chain(&feeds).chain(&sitemap_name);
+        let collisions = static_collisions(copies, generated);
+        if collisions.iter().any(Diagnostic::is_error) {
+            return Ok(collisions);
+        }
+        if let Some(staging) = streamed_sitemap {
+            staging.write_streamed(feeds::SITEMAP, |out| feeds::write_sitemap(out, files))?;
+        }
+        files.extend(sitemap_name);
+        for file in feeds {
+            files.push(output::stream(staging, file, self.caches.keeps())?);
+        }
+        Ok(collisions)
+    }
 }
 
 impl Project {
