@@ -529,32 +529,48 @@ fn plain_text(events: &[Event]) -> String {
 /// intact); « » get their spaces even when the author left them out.
 pub fn french_spacing(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let mut chars = text.char_indices().peekable();
-    // Text up to the next character the rules look at is copied as it is, in one piece.
+    // Text between the characters the rules act on is copied as it is, in one piece: a
+    // space matters only before `; : ! ? »`, so the scan stops at those, at `«` and at
+    // the apostrophe, never at each word.
     let mut copied_to = 0;
-    while let Some((at, c)) = chars.next() {
-        if !matches!(c, ' ' | NBSP | NARROW_NBSP | '«' | '»' | '\'') {
-            continue;
-        }
+    let mut from = 0;
+    while let Some(at) = next_spacing_rule(text, from) {
+        let c = text[at..].chars().next().unwrap_or_default();
+        from = at + c.len_utf8();
         out.push_str(&text[copied_to..at]);
-        copied_to = at + c.len_utf8();
+        // A space just copied before `c` (not one a `«` swallowed) takes the rule's place.
+        let space_before = text[copied_to..at]
+            .chars()
+            .next_back()
+            .filter(|&space| matches!(space, ' ' | NBSP | NARROW_NBSP));
+        copied_to = from;
+        let mut replace_space = |by: char| {
+            if let Some(space) = space_before {
+                out.truncate(out.len() - space.len_utf8());
+                out.push(by);
+            }
+        };
         match c {
-            ' ' | NBSP | NARROW_NBSP => match chars.peek().map(|&(_, next)| next) {
-                Some(';' | '!' | '?') => out.push(NARROW_NBSP),
-                Some(':' | '»') => out.push(NBSP),
-                _ if out.ends_with('«') => {}
-                _ => out.push(c),
-            },
+            ';' | '!' | '?' => {
+                replace_space(NARROW_NBSP);
+                out.push(c);
+            }
+            ':' => {
+                replace_space(NBSP);
+                out.push(c);
+            }
             '«' => {
                 out.push('«');
                 out.push(NBSP);
-                // Swallow the author's own space after «.
-                while let Some(&(space_at, space @ (' ' | NBSP | NARROW_NBSP))) = chars.peek() {
-                    copied_to = space_at + space.len_utf8();
-                    chars.next();
-                }
+                // Swallow the author's own spaces after «.
+                let spaces = text[from..]
+                    .find(|space| !matches!(space, ' ' | NBSP | NARROW_NBSP))
+                    .unwrap_or(text.len() - from);
+                from += spaces;
+                copied_to = from;
             }
             '»' => {
+                replace_space(NBSP);
                 if !out.ends_with(NBSP) && !out.ends_with(NARROW_NBSP) && !out.is_empty() {
                     out.push(NBSP);
                 }
@@ -570,6 +586,23 @@ pub fn french_spacing(text: &str) -> String {
     }
     out.push_str(&text[copied_to..]);
     out
+}
+
+/// Where the next character [`french_spacing`]'s rules act on (`; : ! ? ' « »`) is in
+/// `text`, from byte `from` on. A byte scan: « and » are the UTF-8 bytes C2 AB and C2 BB.
+fn next_spacing_rule(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    loop {
+        at += bytes
+            .get(at..)?
+            .iter()
+            .position(|b| matches!(b, b';' | b':' | b'!' | b'?' | b'\'' | 0xC2))?;
+        if bytes[at] != 0xC2 || matches!(bytes.get(at + 1), Some(0xAB | 0xBB)) {
+            return Some(at);
+        }
+        at += 1;
+    }
 }
 
 /// The first of the author's `words` (in order, with where each starts) that the sanitized
