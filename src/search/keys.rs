@@ -103,19 +103,22 @@ impl KeyCounts {
     /// committed (opstamp 0) has an empty one.
     pub fn read(dir: &Path, opstamp: u64) -> anyhow::Result<KeyCounts> {
         let path = dir.join(file_name(opstamp));
+        // Only `passerelle search` shows these: a build makes a broken index again.
+        let broken = || {
+            format!(
+                "the search index's word list {} is missing or damaged (run `passerelle build` again)",
+                path.display()
+            )
+        };
         let bytes = match fs::read(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && opstamp == 0 => {
                 return Ok(KeyCounts::default());
             }
-            read => read.with_context(|| format!("reading {}", path.display()))?,
+            read => read.with_context(broken)?,
         };
-        let file: KeyFile = serde_json::from_slice(&bytes)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let file: KeyFile = serde_json::from_slice(&bytes).with_context(broken)?;
         if file.opstamp != opstamp || file.keys.len() != LANG_COUNT {
-            bail!(
-                "{} belongs to another state of the search index",
-                path.display()
-            );
+            bail!(broken());
         }
         let mut counts = KeyCounts::default();
         for (mine, keys) in counts.0.iter_mut().zip(file.keys) {

@@ -685,7 +685,13 @@ fn an_index_without_its_word_dictionary_is_made_again() {
     for path in key_dictionaries(dir.path()) {
         std::fs::remove_file(path).unwrap();
     }
-    assert!(SearchIndex::open(dir.path()).is_err());
+    let Err(e) = SearchIndex::open(dir.path()) else {
+        panic!("an index without its word list was opened");
+    };
+    assert!(
+        format!("{e:#}").contains("run `passerelle build` again"),
+        "{e:#}"
+    );
     let again = SearchIndex::sync(dir.path(), &first).unwrap();
     let fresh = tempfile::tempdir().unwrap();
     let fresh = SearchIndex::sync(fresh.path(), &first).unwrap();
