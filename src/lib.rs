@@ -425,13 +425,12 @@ impl Project {
             }
             _ => None,
         };
-        let keeps_text = matches!(rendering, Rendering::Cached);
         let RenderedBodies {
             fresh,
             spots,
             mut files,
             template_diags,
-        } = self.render_bodies(&site, &ids, writer.as_ref(), spill.as_ref(), keeps_text)?;
+        } = self.render_bodies(&site, &ids, writer.as_ref(), spill.as_ref())?;
         drop(writer);
         let mut rendered = files.len();
         match &scope {
@@ -843,16 +842,16 @@ impl Project {
     /// that keeps nothing reads each body from its file here (model::Body::InFile), so
     /// that the site's Markdown is never all in memory, writes the page's outputs
     /// (`writer`) and sets its text aside for the search index (`spill`) as soon as it is
-    /// rendered; serve and watch keep the text in memory (`keeps_text`).
+    /// rendered; serve and watch, which keep their caches, keep the text in memory.
     fn render_bodies(
         &self,
         site: &resolve::Site,
         ids: &[resolve::PageId],
         writer: Option<&render::PageWriter>,
         spill: Option<&spill::Spill>,
-        keeps_text: bool,
     ) -> anyhow::Result<RenderedBodies> {
         let root = self.opts.root.as_path();
+        let keeps_text = self.caches.keeps();
         type Made = (
             incremental::Body,
             Option<spill::Spot>,
@@ -910,9 +909,7 @@ impl Project {
         }
         Ok(out)
     }
-}
 
-impl Project {
     /// Makes the feeds, the sitemap and the theme's static files, and adds them to `files`
     /// (streamed to `staging`), unless a static file of the site or theme would take the
     /// place of an output (`copies` against all of them): then it returns those errors and
@@ -954,9 +951,7 @@ impl Project {
         }
         Ok(collisions)
     }
-}
 
-impl Project {
     /// The search index of the site, brought up to date with every page's text: from
     /// `bodies`, or from the file a build that keeps nothing set it aside in.
     fn index(
