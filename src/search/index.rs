@@ -500,6 +500,9 @@ impl Syncing {
     /// Starts syncing `index`, kept in `dir`.
     pub fn new(index: &Index, dir: &Path) -> anyhow::Result<Syncing> {
         let fields = Fields::new(&index.schema())?;
+        // Read now, though only a commit needs it: an index without its dictionary is
+        // found here, where the build can still make it again (the text is gone by the
+        // commit).
         let keys = KeyCounts::read(dir, index.load_metas()?.opstamp)?;
         let reader = manual_reader(index)?;
         let searcher = reader.searcher();

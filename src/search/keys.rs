@@ -58,14 +58,20 @@ struct KeyFile {
 impl KeyCounts {
     /// Adds `other`'s counts to these.
     pub fn add(&mut self, other: KeyCounts) {
-        for (mine, theirs) in self.0.iter_mut().zip(other.0) {
-            if mine.is_empty() {
-                *mine = theirs;
-                continue;
-            }
-            for (key, count) in theirs {
-                *mine.entry(key).or_insert(0) += count;
-            }
+        for (l, theirs) in other.0.into_iter().enumerate() {
+            self.add_language(l, theirs);
+        }
+    }
+
+    /// Adds the counts of keys of the language `LANGS[l]`.
+    pub fn add_language(&mut self, l: usize, counts: FastMap<String, u32>) {
+        let mine = &mut self.0[l];
+        if mine.is_empty() {
+            *mine = counts;
+            return;
+        }
+        for (key, count) in counts {
+            *mine.entry(key).or_insert(0) += count;
         }
     }
 
@@ -193,7 +199,7 @@ pub fn keys_of_documents(
                     }
                 }
                 let mut counts = KeyCounts::default();
-                counts.0[l] = keys.into_iter().map(|k| (k, 1)).collect();
+                counts.add_language(l, keys.into_iter().map(|k| (k, 1)).collect());
                 Ok(counts)
             },
         )

@@ -209,9 +209,7 @@ impl PageAnalyzers {
             let analyzers =
                 std::mem::take(&mut *idle.lock().unwrap_or_else(PoisonError::into_inner));
             for analyzer in analyzers {
-                let mut one = KeyCounts::default();
-                one.0[l] = analyzer.into_key_counts();
-                counts.add(one);
+                counts.add_language(l, analyzer.into_key_counts());
             }
         }
         counts
