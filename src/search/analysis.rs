@@ -33,8 +33,8 @@
 
 use crate::i18n::LANGUAGES;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer,
+    TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// How many languages the index knows: every language Passerelle can publish in.
@@ -136,36 +136,47 @@ pub struct LangAnalyzers {
 /// Builds the analyzers of `lang`, as the table says: its stemmer, its elisions, and the
 /// ending step where it folds endings (French).
 pub fn analyzers(lang: &str) -> LangAnalyzers {
-    let fold_endings = folds_endings(lang);
     let language = stemmer(lang);
-    let surface = || {
-        TextAnalyzer::builder(WordTokenizer::new(elisions(lang)))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-    };
+    let words = || WordTokenizer::new(elisions(lang));
     let stem = TextAnalyzer::builder(RawTokenizer::default())
         .filter(Stemmer::new(language))
         .build();
-    let (full, key) = if fold_endings {
-        (
-            surface()
-                .filter(FrenchEndings)
-                .filter(CachedStem::new(language))
-                .build(),
-            surface().filter(FrenchEndings).build(),
-        )
+    let full = if folds_endings(lang) {
+        surface(words())
+            .filter(FrenchEndings)
+            .filter(CachedStem::new(language))
+            .build()
     } else {
-        (
-            surface().filter(CachedStem::new(language)).build(),
-            surface().build(),
-        )
+        surface(words()).filter(CachedStem::new(language)).build()
     };
     LangAnalyzers {
         full,
-        key,
+        key: keys(words(), lang),
         stem,
-        surface: surface().build(),
+        surface: surface(words()).build(),
     }
+}
+
+/// The surface forms of the words `tokenizer` gives: lowercase, ASCII-folded.
+fn surface<T: Tokenizer>(tokenizer: T) -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(tokenizer)
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+}
+
+/// The keys of the words `tokenizer` gives, in `lang`.
+fn keys<T: Tokenizer>(tokenizer: T, lang: &str) -> TextAnalyzer {
+    if folds_endings(lang) {
+        surface(tokenizer).filter(FrenchEndings).build()
+    } else {
+        surface(tokenizer).build()
+    }
+}
+
+/// `pl_LANG_key` of one word, a token of [`WordTokenizer`]: the key filters alone, for
+/// whoever splits the words themselves.
+pub fn word_to_key(lang: &str) -> TextAnalyzer {
+    keys(RawTokenizer::default(), lang)
 }
 
 /// The key of a surface form (see the module docs).

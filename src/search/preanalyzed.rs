@@ -4,9 +4,9 @@
 //! The index needs two things from every word of a page: its term (`pl_LANG`, key then
 //! stem) for the title, summary and body fields, and its key (`pl_LANG_key`) for the
 //! language's key dictionary ([`super::keys`]), where only how many pages have the key
-//! counts. [`PageAnalyzer`] reads each word once, stems it through a memory of the words
-//! it has seen, and counts the pages of each key in that same memory, which remembers the
-//! last page a word was seen in.
+//! counts. [`PageAnalyzer`] reads each word once and looks it up, as written, in a memory
+//! of the words it has met: only a new word is lowercased, folded and stemmed. The memory
+//! also counts the pages of each key, remembering the last page a key was met in.
 //!
 //! tantivy takes pre-analysed text either as `PreTokenizedString`, which it copies token by
 //! token, or as text run through a field's tokenizer. The index's text and key fields
@@ -22,7 +22,9 @@ use std::sync::{Mutex, PoisonError};
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
-use super::analysis::{LANG_COUNT, LANGS, analyzers, stem_of};
+use super::analysis::{
+    LANG_COUNT, LANGS, WordTokenizer, analyzers, elisions, stem_of, word_to_key,
+};
 use super::keys::KeyCounts;
 use crate::text::FastMap;
 
@@ -35,11 +37,18 @@ const MEMORY_WORDS: usize = 1 << 16;
 
 /// Analyses pages of one language for the index, one after the other.
 pub struct PageAnalyzer {
-    /// `pl_LANG_key`: words to keys.
+    /// Splits the text into words, as `pl_LANG_key` does.
+    words: WordTokenizer,
+    /// `pl_LANG_key` of one word.
     key: TextAnalyzer,
     /// `pl_LANG_stem`: one key in, its stem out.
     stemmer: TextAnalyzer,
-    memory: FastMap<String, Seen>,
+    /// Each word met, as written, and where its key is in `seen`: a word met again is
+    /// neither lowercased, folded nor stemmed again.
+    memory: FastMap<String, u32>,
+    /// Each key met, and where it is in `seen`.
+    keys: FastMap<String, u32>,
+    seen: Vec<Seen>,
     /// Words kept in `memory` before it is emptied.
     memory_words: usize,
     /// The pages of each key `memory` forgot when it was emptied.
@@ -48,9 +57,10 @@ pub struct PageAnalyzer {
     page: u64,
 }
 
-/// A key met before: its stem, the last page it was met in, and the number of pages it
-/// was met in since it was remembered.
+/// A key met before: the key, its stem, the last page it was met in, and the number of
+/// pages it was met in since it was remembered.
 struct Seen {
+    key: String,
     stem: String,
     page: u64,
     pages: u32,
@@ -59,11 +69,13 @@ struct Seen {
 impl PageAnalyzer {
     /// An analyzer of `lang`, one of [`LANGS`].
     pub fn new(lang: &str) -> PageAnalyzer {
-        let analyzers = analyzers(lang);
         PageAnalyzer {
-            key: analyzers.key,
-            stemmer: analyzers.stem,
+            words: WordTokenizer::new(elisions(lang)),
+            key: word_to_key(lang),
+            stemmer: analyzers(lang).stem,
             memory: FastMap::default(),
+            keys: FastMap::default(),
+            seen: Vec::new(),
             memory_words: MEMORY_WORDS,
             forgotten: FastMap::default(),
             page: 0,
@@ -74,9 +86,7 @@ impl PageAnalyzer {
     /// page's keys are counted ([`PageAnalyzer::into_key_counts`]).
     pub fn analyse(&mut self, texts: &[&str]) -> Vec<String> {
         if self.memory.len() >= self.memory_words {
-            for (key, seen) in self.memory.drain() {
-                *self.forgotten.entry(key).or_insert(0) += seen.pages;
-            }
+            self.forget();
         }
         self.page += 1;
         let page = self.page;
@@ -84,27 +94,28 @@ impl PageAnalyzer {
         for text in texts {
             // Terms are shorter than their words, and each has a prefix of a few bytes.
             let mut terms = String::with_capacity(text.len() + text.len() / 4);
-            let mut words = self.key.token_stream(text);
+            let mut words = self.words.token_stream(text);
             while words.advance() {
-                let key = &words.token().text;
-                match self.memory.get_mut(key.as_str()) {
-                    Some(seen) => {
-                        push_token(&mut terms, &seen.stem);
-                        if seen.page != page {
-                            seen.page = page;
-                            seen.pages += 1;
-                        }
-                    }
+                let word = &words.token().text;
+                let at = match self.memory.get(word.as_str()) {
+                    Some(&at) => at,
                     None => {
-                        let stem = stem_of(&mut self.stemmer, key);
-                        push_token(&mut terms, &stem);
-                        let seen = Seen {
-                            stem,
-                            page,
-                            pages: 1,
-                        };
-                        self.memory.insert(key.clone(), seen);
+                        let at = remember_key(
+                            &mut self.key,
+                            &mut self.stemmer,
+                            &mut self.keys,
+                            &mut self.seen,
+                            word,
+                        );
+                        self.memory.insert(word.clone(), at);
+                        at
                     }
+                };
+                let seen = &mut self.seen[at as usize];
+                push_token(&mut terms, &seen.stem);
+                if seen.page != page {
+                    seen.page = page;
+                    seen.pages += 1;
                 }
             }
             all_terms.push(terms);
@@ -112,15 +123,53 @@ impl PageAnalyzer {
         all_terms
     }
 
+    /// Empties the memory, keeping how many pages had each key.
+    fn forget(&mut self) {
+        self.memory.clear();
+        self.keys.clear();
+        for seen in self.seen.drain(..) {
+            *self.forgotten.entry(seen.key).or_insert(0) += seen.pages;
+        }
+    }
+
     /// For each key of the pages analysed, the number of those pages that have it.
     pub fn into_key_counts(self) -> FastMap<String, u32> {
         let mut counts = self.forgotten;
-        counts.reserve(self.memory.len());
-        for (key, seen) in self.memory {
-            *counts.entry(key).or_insert(0) += seen.pages;
+        counts.reserve(self.seen.len());
+        for seen in self.seen {
+            *counts.entry(seen.key).or_insert(0) += seen.pages;
         }
         counts
     }
+}
+
+/// Where the key of `word`, a word never met before, is in `seen`: the key is found
+/// (another word can have it: `Intégration`, `integration`) or stemmed and added.
+fn remember_key(
+    key_of_word: &mut TextAnalyzer,
+    stemmer: &mut TextAnalyzer,
+    keys: &mut FastMap<String, u32>,
+    seen: &mut Vec<Seen>,
+    word: &str,
+) -> u32 {
+    let mut stream = key_of_word.token_stream(word);
+    let key = if stream.advance() {
+        &stream.token().text
+    } else {
+        word
+    };
+    if let Some(&at) = keys.get(key) {
+        return at;
+    }
+    let at = u32::try_from(seen.len()).expect("a memory of fewer words than u32::MAX");
+    seen.push(Seen {
+        key: key.to_string(),
+        stem: stem_of(stemmer, key),
+        page: 0,
+        pages: 0,
+    });
+    keys.insert(key.to_string(), at);
+    at
 }
 
 /// Appends `token` in [`PreAnalyzedTokenizer`]'s form.
