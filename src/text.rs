@@ -11,10 +11,34 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization as _, is_nfc_quic
 /// typed the usual way, in search, slugs or vocabularies. Applied once, when a file is
 /// loaded; cheap for text already in NFC (the quick check answers for almost all).
 pub fn nfc(text: &str) -> Cow<'_, str> {
-    match is_nfc_quick(text.chars()) {
-        IsNormalized::Yes => Cow::Borrowed(text),
-        _ => Cow::Owned(text.nfc().collect()),
+    if surely_nfc(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
     }
+}
+
+/// The quick check of NFC, `is_nfc_quick(text) == Yes`, on only the characters that can
+/// fail it. Every character below U+0300 passes it and resets its ordering of combining
+/// marks (class 0), so each run of characters from U+0300 up is checked alone; the byte
+/// scan between runs takes a third of the check's time on every character (which was
+/// 1.5 % of a cold build). In UTF-8, a byte from 0xCC up begins a character from U+0300
+/// up.
+fn surely_nfc(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(skipped) = bytes[at..].iter().position(|&b| b >= 0xCC) {
+        let run = &text[at + skipped..];
+        let len = run
+            .char_indices()
+            .find(|&(_, c)| c < '\u{300}')
+            .map_or(run.len(), |(end, _)| end);
+        if is_nfc_quick(run[..len].chars()) != IsNormalized::Yes {
+            return false;
+        }
+        at += skipped + len;
+    }
+    true
 }
 
 /// A source file's text as every stage reads it: without a byte-order mark, composed
@@ -136,6 +160,21 @@ mod tests {
         let nfd = "ze\u{301}bulonne\u{301}s";
         assert_eq!(nfc(nfd), "zébulonnés");
         assert!(matches!(nfc("déjà composé"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn the_quick_check_on_runs_answers_as_on_the_whole_text() {
+        // Below U+0300 and above, combining marks of several classes (acute 230, cedilla
+        // 202, dot below 220), a character NFC never keeps (U+0340) and one it may
+        // compose with the one before (U+0B3E).
+        let alphabet = "aeé’« »\u{2d8}\u{2ff}\u{300}\u{301}\u{327}\u{323}\u{340}\u{b3e}\u{b47}ℌ한";
+        for text in samples::texts(alphabet, 0..=6, 4000, 0x2545_f491_4f6c_dd1d) {
+            assert_eq!(
+                surely_nfc(&text),
+                is_nfc_quick(text.chars()) == IsNormalized::Yes,
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
