@@ -87,72 +87,63 @@ fn modules(data: &[u8]) -> Option<(usize, Vec<bool>)> {
 }
 
 /// A masked code's penalty as `qrcode` computes it (`compute_total_penalty_scores`, its
-/// u16 sums included): runs of five or more, 2×2 blocks, finder-like patterns across and
-/// down, and the balance of dark and light.
+/// u16 sums included, which wrap, so their order does not matter): runs of five or more,
+/// 2×2 blocks, finder-like patterns across and down, and the balance of dark and light.
+/// The columns are copied out first, so both directions read contiguous lines.
 fn penalty(dark: &[bool], width: usize) -> u16 {
-    let across = |line: usize, k: usize| dark[line * width + k];
-    let down = |line: usize, k: usize| dark[k * width + line];
-    let mut score = runs(width, across)
-        .wrapping_add(runs(width, down))
-        .wrapping_add(blocks(dark, width))
-        .wrapping_add(finders(width, across))
-        .wrapping_add(finders(width, down));
+    let columns: Vec<bool> = (0..width * width)
+        .map(|i| dark[(i % width) * width + i / width])
+        .collect();
+    let lines = || dark.chunks_exact(width).chain(columns.chunks_exact(width));
+    let mut score = lines().fold(0u16, |score, line| {
+        score.wrapping_add(runs(line)).wrapping_add(finders(line))
+    });
+    score = score.wrapping_add(blocks(dark, width));
     let ratio = dark.iter().filter(|d| **d).count() * 200 / dark.len();
-    score = score.wrapping_add(ratio.abs_diff(100) as u16);
-    score
+    score.wrapping_add(ratio.abs_diff(100) as u16)
 }
 
 /// Each run of `n` ≥ 5 modules of one color along a line scores `n - 2`.
-fn runs(width: usize, at: impl Fn(usize, usize) -> bool) -> u16 {
-    let mut score: u16 = 0;
-    for line in 0..width {
-        let mut run = 1;
-        for k in 1..=width {
-            if k < width && at(line, k) == at(line, k - 1) {
-                run += 1;
-                continue;
-            }
-            if run >= 5 {
-                score = score.wrapping_add(run - 2);
-            }
-            run = 1;
-        }
-    }
-    score
+fn runs(line: &[bool]) -> u16 {
+    line.chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= 5)
+        .fold(0u16, |score, run| score.wrapping_add(run.len() as u16 - 2))
 }
 
 /// Each 2×2 block of one color (overlapping ones too) scores 3.
 fn blocks(dark: &[bool], width: usize) -> u16 {
+    let rows = dark.chunks_exact(width);
     let mut score: u16 = 0;
-    for y in 0..width - 1 {
-        for x in 0..width - 1 {
-            let here = dark[y * width + x];
-            if dark[y * width + x + 1] == here
-                && dark[(y + 1) * width + x] == here
-                && dark[(y + 1) * width + x + 1] == here
-            {
-                score = score.wrapping_add(3);
-            }
-        }
+    for (top, bottom) in rows.clone().zip(rows.skip(1)) {
+        // The four corners of every block along the two rows, as four lines.
+        let corners = top[..width - 1]
+            .iter()
+            .zip(&top[1..])
+            .zip(&bottom[..width - 1])
+            .zip(&bottom[1..]);
+        let same = corners
+            .filter(|&(((a, b), c), d)| a == b && a == c && a == d)
+            .count();
+        score = score.wrapping_add(3 * same as u16);
     }
     score
 }
 
 /// Each dark-light-dark-dark-dark-light-dark along a line with no dark module among the
 /// four before it, or the four after it, scores 40; the code's own three finder patterns
-/// always give 360 of it, which `qrcode` takes off.
-fn finders(width: usize, at: impl Fn(usize, usize) -> bool) -> u16 {
+/// always give 360 of it, which `qrcode` takes off (for each direction).
+fn finders(line: &[bool]) -> u16 {
     const PATTERN: [bool; 7] = [true, false, true, true, true, false, true];
+    let width = line.len();
     let mut score: u16 = 0;
-    for line in 0..width {
-        for start in 0..width - 6 {
-            if (0..7).any(|i| at(line, start + i) != PATTERN[i]) {
-                continue;
-            }
-            let dark_in = |from: usize, to: usize| (from..to.min(width)).any(|k| at(line, k));
-            if !dark_in(start.saturating_sub(4), start) || !dark_in(start + 7, start + 11) {
-                score = score.wrapping_add(40);
-            }
+    for (start, window) in line.windows(7).enumerate() {
+        if window != PATTERN {
+            continue;
+        }
+        let before = &line[start.saturating_sub(4)..start];
+        let after = &line[start + 7..(start + 11).min(width)];
+        if !before.contains(&true) || !after.contains(&true) {
+            score = score.wrapping_add(40);
         }
     }
     score.wrapping_sub(360)
