@@ -117,7 +117,10 @@ pub fn parse(
     let Some(split) = split(text, path, &mut diags) else {
         return (None, diags);
     };
-    let lines = LineIndex::new(text);
+    // Every position this stage reports is in the front matter: the body's lines, most of
+    // the file, are for the Markdown stage to count.
+    let fm_end = split.yaml_offset + split.yaml.len();
+    let lines = LineIndex::new(&text[..fm_end]);
     let value: Value = if split.yaml.trim().is_empty() {
         Value::Mapping(Mapping::new())
     } else {
@@ -166,9 +169,9 @@ pub fn parse(
         lines: &lines,
         path,
         fm_start: split.yaml_offset,
-        fm_end: split.yaml_offset + split.yaml.len(),
+        fm_end,
         open_line: split.yaml_line - 1,
-        key_lines: key_lines(text, &lines, split.yaml_offset, split.yaml.len()),
+        key_lines: key_lines(text, split.yaml_offset, split.yaml.len()),
         placeholders: map
             .iter()
             .filter(|(_, v)| has_placeholder(v))
@@ -256,7 +259,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// Top-level keys of the YAML and the byte offset of the line each starts on.
-fn key_lines(text: &str, lines: &LineIndex, start: usize, len: usize) -> Vec<(String, usize)> {
+fn key_lines(text: &str, start: usize, len: usize) -> Vec<(String, usize)> {
     let mut keys = Vec::new();
     let mut offset = start;
     for line in text[start..start + len].split_inclusive('\n') {
@@ -271,7 +274,6 @@ fn key_lines(text: &str, lines: &LineIndex, start: usize, len: usize) -> Vec<(St
         }
         offset += line.len();
     }
-    let _ = lines;
     keys
 }
 
