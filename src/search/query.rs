@@ -1003,12 +1003,18 @@ fn related_query(
             scored.push((count as f32 * idf * BOOSTS[i], i, term));
         }
     }
-    scored.sort_by(|a, b| {
+    // A total order (no two entries share field and term): the best few, selected then
+    // sorted, are those a sort of all would put first.
+    let order = |a: &(f32, usize, String), b: &(f32, usize, String)| {
         b.0.total_cmp(&a.0)
             .then(a.1.cmp(&b.1))
             .then_with(|| a.2.cmp(&b.2))
-    });
-    scored.truncate(RELATED_TERMS);
+    };
+    if scored.len() > RELATED_TERMS {
+        scored.select_nth_unstable_by(RELATED_TERMS - 1, order);
+        scored.truncate(RELATED_TERMS);
+    }
+    scored.sort_by(order);
     let Some(best) = scored.first().map(|s| s.0) else {
         return Ok(None);
     };
