@@ -11,7 +11,7 @@ pub mod views;
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
@@ -23,7 +23,7 @@ use crate::model::{Kind, Role};
 use crate::output::{OutputFile, SitemapEntry};
 use crate::resolve::{PageId, Site};
 use crate::theme::Theme;
-use views::{Card, Job, Link, Output, Views};
+use views::{Job, Link, Output, Views};
 
 /// Everything a render needs besides the site.
 pub struct RenderInput<'a> {
@@ -382,7 +382,7 @@ pub struct Renderer<'a> {
     globals: u64,
     /// Each page as a card for a reader of each language, in `config.languages` order:
     /// `cards[page * languages + reader]`, made when first shown.
-    cards: Vec<OnceLock<Card>>,
+    cards: Vec<OnceLock<Arc<Link>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -445,13 +445,13 @@ impl<'a> Renderer<'a> {
     }
 
     /// The card of page `id` for a reader of `reader`, made by `make` the first time.
-    fn card(&self, id: PageId, reader: &str, make: impl FnOnce() -> Link) -> Card {
+    fn card(&self, id: PageId, reader: &str, make: impl FnOnce() -> Link) -> Arc<Link> {
         let languages = &self.site.config.languages;
         let Some(r) = languages.iter().position(|l| l == reader) else {
-            return Card::new(&make());
+            return Arc::new(make());
         };
         let slot = &self.cards[id * languages.len() + r];
-        slot.get_or_init(|| Card::new(&make())).clone()
+        Arc::clone(slot.get_or_init(|| Arc::new(make())))
     }
 
     fn jobs(&self) -> Vec<Job> {

@@ -9,6 +9,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -122,7 +123,7 @@ pub struct HomeView {
     pub content: String,
     pub sections: Vec<HomeSection>,
     /// Forums to come, soonest first.
-    pub upcoming: Vec<Card>,
+    pub upcoming: Vec<Arc<Link>>,
 }
 
 #[derive(Serialize)]
@@ -132,7 +133,7 @@ pub struct HomeSection {
     pub url: String,
     pub count: usize,
     /// The three newest pages.
-    pub recent: Vec<Card>,
+    pub recent: Vec<Arc<Link>>,
     pub summary: String,
 }
 
@@ -167,7 +168,7 @@ pub struct SectionView {
     pub kind: String,
     /// HTML of the section's `_index`, on its first page only.
     pub content: String,
-    pub pages: Vec<Card>,
+    pub pages: Vec<Arc<Link>>,
     pub paginator: Paginator,
     /// The forums' calendar, on a forum section with dated forums.
     pub calendar_url: Option<String>,
@@ -185,7 +186,7 @@ pub struct TaxonomyView {
 #[derive(Serialize)]
 pub struct TermView {
     pub title: String,
-    pub pages: Vec<Card>,
+    pub pages: Vec<Arc<Link>>,
     pub paginator: Paginator,
     pub taxonomy: TaxonomyRef,
 }
@@ -233,12 +234,12 @@ pub struct ContentPage {
     pub status: Option<StatusView>,
     pub issued_by: Option<String>,
     /// A recommendation's evidence.
-    pub evidence: Vec<Card>,
+    pub evidence: Vec<Arc<Link>>,
     pub cited_by: CitedBy,
     /// A forum's cases.
     pub cases: Vec<CaseView>,
     /// A forum's related pages, found by the search index.
-    pub related: Vec<Card>,
+    pub related: Vec<Arc<Link>>,
     pub forum: Option<ForumView>,
     /// A case study's or a lesson's evidence level: always set on a case study (`id` is
     /// then `None` when the source reports none), on a lesson when it has one.
@@ -336,14 +337,14 @@ pub struct StatusView {
 /// Pages that cite this one, by kind.
 #[derive(Serialize)]
 pub struct CitedBy {
-    pub lessons: Vec<Card>,
-    pub recommendations: Vec<Card>,
-    pub forums: Vec<Card>,
+    pub lessons: Vec<Arc<Link>>,
+    pub recommendations: Vec<Arc<Link>>,
+    pub forums: Vec<Arc<Link>>,
 }
 
 #[derive(Serialize)]
 pub struct CaseView {
-    pub link: Card,
+    pub link: Arc<Link>,
     pub partners: Vec<String>,
     pub period: Option<PeriodView>,
 }
@@ -387,11 +388,11 @@ pub struct Packet {
 
 #[derive(Serialize)]
 pub struct PacketCase {
-    pub link: Card,
+    pub link: Arc<Link>,
     pub partners: Vec<PacketPartner>,
     pub period: Option<PeriodView>,
-    pub lessons: Vec<Card>,
-    pub recommendations: Vec<Card>,
+    pub lessons: Vec<Arc<Link>>,
+    pub recommendations: Vec<Arc<Link>>,
 }
 
 #[derive(Serialize)]
@@ -421,27 +422,6 @@ pub struct Link {
     pub evidence: Option<LevelView>,
     /// A lesson's finding.
     pub finding: Option<StatusView>,
-}
-
-/// A [`Link`] as the templates get it: made into tera's value once per page and reader,
-/// then shared by every output that shows it (a page is listed on its section's pages,
-/// each of its terms' pages and its neighbours'), where each output serialized it again.
-#[derive(Clone)]
-pub struct Card(tera::Value);
-
-impl Card {
-    pub fn new(link: &Link) -> Card {
-        Card(tera::Value::from_serializable(link))
-    }
-}
-
-impl Serialize for Card {
-    /// tera takes its own value as it is; any other serializer (the render cache's hash,
-    /// `template_contexts`) gets the link's fields in their order, as tera keeps maps in
-    /// insertion order (its `preserve_order` feature).
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
-    }
 }
 
 #[derive(Serialize)]
@@ -763,7 +743,7 @@ impl<'r> Views<'r> {
 
     /// Page `id` as a card for a reader of `reader`, built once per build (a page is
     /// listed on each of its terms' pages, its section's and its neighbours').
-    fn link(&self, id: PageId, reader: &str) -> Card {
+    fn link(&self, id: PageId, reader: &str) -> Arc<Link> {
         self.r.card(id, reader, || self.new_link(id, reader))
     }
 
@@ -1460,7 +1440,7 @@ impl<'r> Views<'r> {
             })
             .collect();
         let f = &p.fm.fields;
-        let mut cited: HashMap<&str, Vec<Card>> = HashMap::new();
+        let mut cited: HashMap<&str, Vec<Arc<Link>>> = HashMap::new();
         for key in site.cited_by.get(&p.key).into_iter().flatten() {
             if let Some(cid) = site.page_or_fallback(key, lang) {
                 let kind = self.page(cid).kind().map_or("page", Kind::as_str);
@@ -1578,7 +1558,7 @@ impl<'r> Views<'r> {
     }
 
     /// Cards of the pages at `keys`, in the reader's language where they exist.
-    fn links(&self, keys: &[Located<String>], lang: &str) -> Vec<Card> {
+    fn links(&self, keys: &[Located<String>], lang: &str) -> Vec<Arc<Link>> {
         keys.iter()
             .filter_map(|k| self.r.site.page_or_fallback(&k.value, lang))
             .map(|rid| self.link(rid, lang))
@@ -1732,44 +1712,4 @@ fn is_ended(p: &Page) -> bool {
         .status
         .as_ref()
         .is_some_and(|s| s.value == "ended")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The render cache hashes an output's JSON: a card must give its link's, fields in
-    /// their order, in every build.
-    #[test]
-    fn a_card_serializes_as_its_link() {
-        let text = |s: &str| s.to_string();
-        let link = Link {
-            title: text("Une « table » de concertation"),
-            url: text("/fr/etudes-de-cas/table/"),
-            lang: text("fr"),
-            hreflang: Some(text("fr")),
-            summary: text("A summary long enough to be kept behind a reference count."),
-            kind: text("case-study"),
-            kind_label: text("Case study"),
-            date: text("2021-03-04"),
-            date_display: text("March 4, 2021"),
-            places: vec![text("Montréal"), text("Sherbrooke")],
-            populations: vec![],
-            when: None,
-            evidence: Some(LevelView {
-                id: None,
-                label: text("Not reported in the source"),
-                definition: String::new(),
-                derived: true,
-            }),
-            finding: Some(StatusView {
-                id: text("promising"),
-                label: text("Promising"),
-            }),
-        };
-        assert_eq!(
-            serde_json::to_string(&Card::new(&link)).expect("serializable"),
-            serde_json::to_string(&link).expect("serializable")
-        );
-    }
 }
