@@ -48,6 +48,7 @@ pub struct PageAnalyzer {
     memory: FastMap<String, u32>,
     /// Each key met, and where it is in `seen`.
     keys: FastMap<String, u32>,
+    /// What is known of each key of `keys`.
     seen: Vec<Seen>,
     /// Words kept in `memory` before it is emptied.
     memory_words: usize,
@@ -57,10 +58,9 @@ pub struct PageAnalyzer {
     page: u64,
 }
 
-/// A key met before: the key, its stem, the last page it was met in, and the number of
-/// pages it was met in since it was remembered.
+/// A key met before: its stem, the last page it was met in, and the number of pages it
+/// was met in since it was remembered.
 struct Seen {
-    key: String,
     stem: String,
     page: u64,
     pages: u32,
@@ -126,18 +126,18 @@ impl PageAnalyzer {
     /// Empties the memory, keeping how many pages had each key.
     fn forget(&mut self) {
         self.memory.clear();
-        self.keys.clear();
-        for seen in self.seen.drain(..) {
-            *self.forgotten.entry(seen.key).or_insert(0) += seen.pages;
+        for (key, at) in self.keys.drain() {
+            *self.forgotten.entry(key).or_insert(0) += self.seen[at as usize].pages;
         }
+        self.seen.clear();
     }
 
     /// For each key of the pages analysed, the number of those pages that have it.
     pub fn into_key_counts(self) -> FastMap<String, u32> {
         let mut counts = self.forgotten;
-        counts.reserve(self.seen.len());
-        for seen in self.seen {
-            *counts.entry(seen.key).or_insert(0) += seen.pages;
+        counts.reserve(self.keys.len());
+        for (key, at) in self.keys {
+            *counts.entry(key).or_insert(0) += self.seen[at as usize].pages;
         }
         counts
     }
@@ -163,7 +163,6 @@ fn remember_key(
     }
     let at = u32::try_from(seen.len()).expect("a memory of fewer words than u32::MAX");
     seen.push(Seen {
-        key: key.to_string(),
         stem: stem_of(stemmer, key),
         page: 0,
         pages: 0,
