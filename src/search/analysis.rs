@@ -138,9 +138,6 @@ pub struct LangAnalyzers {
 pub fn analyzers(lang: &str) -> LangAnalyzers {
     let language = stemmer(lang);
     let words = || WordTokenizer::new(elisions(lang));
-    let stem = TextAnalyzer::builder(RawTokenizer::default())
-        .filter(Stemmer::new(language))
-        .build();
     let full = if folds_endings(lang) {
         surface(words())
             .filter(FrenchEndings)
@@ -152,7 +149,7 @@ pub fn analyzers(lang: &str) -> LangAnalyzers {
     LangAnalyzers {
         full,
         key: keys(words(), lang),
-        stem,
+        stem: stem_of_key(language),
         surface: surface(words()).build(),
     }
 }
@@ -171,6 +168,18 @@ fn keys<T: Tokenizer>(tokenizer: T, lang: &str) -> TextAnalyzer {
     } else {
         surface(tokenizer).build()
     }
+}
+
+/// `pl_LANG_stem`: one key in, its stem out.
+fn stem_of_key(language: Language) -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(Stemmer::new(language))
+        .build()
+}
+
+/// `pl_LANG_stem` of `lang`.
+pub fn key_stemmer(lang: &str) -> TextAnalyzer {
+    stem_of_key(stemmer(lang))
 }
 
 /// `pl_LANG_key` of one word, a token of [`WordTokenizer`]: the key filters alone, for
@@ -385,9 +394,7 @@ impl TokenFilter for CachedStem {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemFilter<T> {
         CachedStemFilter {
             inner: tokenizer,
-            stemmer: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(self.language))
-                .build(),
+            stemmer: stem_of_key(self.language),
             cache: StemCache::default(),
         }
     }

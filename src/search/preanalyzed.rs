@@ -23,7 +23,7 @@ use std::sync::{Mutex, PoisonError};
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use super::analysis::{
-    LANG_COUNT, LANGS, WordTokenizer, analyzers, elisions, stem_of, word_to_key,
+    LANG_COUNT, LANGS, WordTokenizer, elisions, key_stemmer, stem_of, word_to_key,
 };
 use super::keys::KeyCounts;
 use crate::text::FastMap;
@@ -72,7 +72,7 @@ impl PageAnalyzer {
         PageAnalyzer {
             words: WordTokenizer::new(elisions(lang)),
             key: word_to_key(lang),
-            stemmer: analyzers(lang).stem,
+            stemmer: key_stemmer(lang),
             memory: FastMap::default(),
             keys: FastMap::default(),
             seen: Vec::new(),
