@@ -205,6 +205,9 @@ pub struct SearchIndex {
     form_cache: Option<PathBuf>,
     /// [`form_cache::fingerprint`], computed once.
     fingerprint: std::sync::OnceLock<u64>,
+    /// The analyzers of related queries, which read the page's text again: a word met in
+    /// an earlier page is not analysed again (the page's own key counts are not kept).
+    related_analyzers: preanalyzed::PageAnalyzers,
 }
 
 impl SearchIndex {
@@ -250,6 +253,7 @@ impl SearchIndex {
             synonym_sets: Vec::new(),
             form_cache: None,
             fingerprint: std::sync::OnceLock::new(),
+            related_analyzers: preanalyzed::PageAnalyzers::default(),
         })
     }
 
@@ -286,7 +290,14 @@ impl SearchIndex {
         exclude: &[String],
         limit: usize,
     ) -> anyhow::Result<Vec<Hit>> {
-        query::related(&self.index, &self.snapshot, key, lang, exclude, limit)
+        query::related(
+            &self.related_analyzers,
+            &self.snapshot,
+            key,
+            lang,
+            exclude,
+            limit,
+        )
     }
 
     fn fingerprint(&self) -> anyhow::Result<u64> {
@@ -331,9 +342,14 @@ impl SearchIndex {
             .par_iter()
             .map(|ask| match kept.get(&ask_key(ask)) {
                 Some(hit) => Ok(hit.clone()),
-                None => {
-                    query::related_pages(&self.index, &self.snapshot, &ask.0, &ask.1, &ask.2, limit)
-                }
+                None => query::related_pages(
+                    &self.related_analyzers,
+                    &self.snapshot,
+                    &ask.0,
+                    &ask.1,
+                    &ask.2,
+                    limit,
+                ),
             })
             .collect::<anyhow::Result<_>>()?;
         if let (Some(p), Some(fingerprint)) = (&path, fingerprint) {

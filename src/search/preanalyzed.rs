@@ -15,8 +15,8 @@
 //! [`PRE_ANALYZED`]) reads them back, numbering their positions from 0 as
 //! [`super::analysis::WordTokenizer`] does. Tokens are never allocated one by one. The
 //! indexed terms, positions and field lengths are those the analyzers give (tests below);
-//! text that must be analysed again (snippets, related pages) is the stored text, run
-//! through `pl_LANG`.
+//! text that must be analysed again is the stored text, run through `pl_LANG` for
+//! snippets and through a [`PageAnalyzer`] of its own for related pages.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -178,6 +178,14 @@ fn push_token(out: &mut String, token: &str) {
     out.push(SEPARATOR);
 }
 
+/// The terms of a text as [`PageAnalyzer::analyse`] gives it, as [`PreAnalyzedTokenizer`]
+/// reads them.
+pub fn analysed_terms(analysed: &str) -> impl Iterator<Item = &str> {
+    analysed
+        .split_inclusive(SEPARATOR)
+        .filter_map(|term| term.strip_suffix(SEPARATOR))
+}
+
 /// Ends every token. No token holds one: a word is made of alphanumeric characters, and
 /// lowercasing, ASCII folding (test below), the French endings and stemming put no
 /// whitespace into it. ASCII, so its byte is never part of another character.
@@ -233,8 +241,9 @@ impl TokenStream for PreAnalyzedStream<'_> {
     }
 }
 
-/// The [`PageAnalyzer`]s of the threads that index pages, each taken for one page at a
-/// time: a thread's pages share the memory of the words met before.
+/// The [`PageAnalyzer`]s of the threads that index pages (or analyse them again, for
+/// related pages), each taken for one page at a time: a thread's pages share the memory
+/// of the words met before.
 #[derive(Default)]
 pub struct PageAnalyzers {
     idle: [Mutex<Vec<PageAnalyzer>>; LANG_COUNT],

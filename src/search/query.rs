@@ -52,8 +52,10 @@ use super::analysis::{
 };
 use super::group;
 use super::index::{BOOSTS, Snapshot, lang_index};
+use super::preanalyzed::{PageAnalyzers, analysed_terms};
 use super::synonyms::{Synonyms, rewrite};
 use super::{Hit, SearchRequest, SearchResponse};
+use crate::text::FastMap;
 
 /// Characters that open or close a phrase.
 pub const QUOTES: [char; 5] = ['"', '\u{201c}', '\u{201d}', '\u{ab}', '\u{bb}'];
@@ -873,28 +875,28 @@ impl Ord for OrderedScore {
 /// made deterministic (tantivy's `MoreLikeThis` orders equal-scoring terms by hash map
 /// iteration, which would make builds differ).
 pub fn related(
-    index: &Index,
+    analyzers: &PageAnalyzers,
     snapshot: &Snapshot,
     key: &str,
     lang: &str,
     exclude: &[String],
     limit: usize,
 ) -> anyhow::Result<Vec<Hit>> {
-    let hits = best_related(index, snapshot, key, lang, exclude, limit)?;
+    let hits = best_related(analyzers, snapshot, key, lang, exclude, limit)?;
     shown_hits(snapshot, &hits)
 }
 
 /// [`related`]'s pages as (key, lang), read from the snapshot's tables rather than from
 /// each hit's stored document (its whole text): what a build lists beside a forum.
 pub fn related_pages(
-    index: &Index,
+    analyzers: &PageAnalyzers,
     snapshot: &Snapshot,
     key: &str,
     lang: &str,
     exclude: &[String],
     limit: usize,
 ) -> anyhow::Result<Vec<(String, String)>> {
-    let hits = best_related(index, snapshot, key, lang, exclude, limit)?;
+    let hits = best_related(analyzers, snapshot, key, lang, exclude, limit)?;
     Ok(hits
         .iter()
         .map(|&(_, address)| {
@@ -909,14 +911,14 @@ pub fn related_pages(
 
 /// The best `limit` documents related to `key` in `lang`, in order (see [`related`]).
 fn best_related(
-    index: &Index,
+    analyzers: &PageAnalyzers,
     snapshot: &Snapshot,
     key: &str,
     lang: &str,
     exclude: &[String],
     limit: usize,
 ) -> anyhow::Result<Vec<(Score, DocAddress)>> {
-    let Some((query, skip)) = related_query(index, snapshot, key, lang, exclude)? else {
+    let Some((query, skip)) = related_query(analyzers, snapshot, key, lang, exclude)? else {
         return Ok(Vec::new());
     };
     let mut hits = snapshot
@@ -963,7 +965,7 @@ fn shown_hits(snapshot: &Snapshot, hits: &[(Score, DocAddress)]) -> anyhow::Resu
 /// page itself and `exclude`). `None` when the page is not indexed or has no term that
 /// tells it apart.
 fn related_query(
-    index: &Index,
+    analyzers: &PageAnalyzers,
     snapshot: &Snapshot,
     key: &str,
     lang: &str,
@@ -982,25 +984,23 @@ fn related_query(
         stored(&doc, f.summary),
         stored(&doc, f.body),
     ];
-    let mut analyzer = index
-        .tokenizers()
-        .get(&analyzer_name(lang))
-        .context("analyzer not registered")?;
     let n = snapshot.num_docs;
     let mut scored: Vec<(f32, usize, String)> = Vec::new();
-    for (i, text) in texts.iter().enumerate() {
-        let mut tf: BTreeMap<String, u32> = BTreeMap::new();
-        for t in tokens(&mut analyzer, text) {
-            *tf.entry(t.text).or_insert(0) += 1;
+    let analysed = analyzers.analyse(l, &texts.each_ref().map(String::as_str));
+    for (i, terms) in analysed.iter().enumerate() {
+        // The order they are scored in does not matter (see `order` below).
+        let mut tf: FastMap<&str, u32> = FastMap::default();
+        for term in analysed_terms(terms) {
+            *tf.entry(term).or_insert(0) += 1;
         }
         for (term, count) in tf {
-            let df = snapshot.doc_freq(&Term::from_field_text(f.text[l][i], &term))?;
+            let df = snapshot.doc_freq(&Term::from_field_text(f.text[l][i], term))?;
             // Words of this page only, or of most pages, say nothing about relatedness.
             if df < 2 || df * 2 > n {
                 continue;
             }
             let idf = (1.0 + ((n - df) as f32 + 0.5) / (df as f32 + 0.5)).ln();
-            scored.push((count as f32 * idf * BOOSTS[i], i, term));
+            scored.push((count as f32 * idf * BOOSTS[i], i, term.to_string()));
         }
     }
     // A total order (no two entries share field and term): the best few, selected then
@@ -1042,14 +1042,14 @@ fn related_query(
 /// collector must agree with.
 #[cfg(test)]
 pub fn related_exhaustive(
-    index: &Index,
+    analyzers: &PageAnalyzers,
     snapshot: &Snapshot,
     key: &str,
     lang: &str,
     exclude: &[String],
     limit: usize,
 ) -> anyhow::Result<Vec<Hit>> {
-    let Some((query, skip)) = related_query(index, snapshot, key, lang, exclude)? else {
+    let Some((query, skip)) = related_query(analyzers, snapshot, key, lang, exclude)? else {
         return Ok(Vec::new());
     };
     let collector = MatchCollector {

@@ -468,13 +468,13 @@ fn related_pages_prune_to_the_same_results_as_collecting_every_match() {
             let ranked = |hits: Vec<Hit>| -> Vec<(String, String, f32)> {
                 hits.into_iter().map(|h| (h.key, h.lang, h.score)).collect()
             };
-            let (i, s) = (&index.index, &index.snapshot);
+            let (a, s) = (&index.related_analyzers, &index.snapshot);
             let pruned = ranked(index.related(&d.key, &d.lang, &exclude, limit).unwrap());
             let exhaustive =
-                ranked(query::related_exhaustive(i, s, &d.key, &d.lang, &exclude, limit).unwrap());
+                ranked(query::related_exhaustive(a, s, &d.key, &d.lang, &exclude, limit).unwrap());
             assert_eq!(pruned, exhaustive, "{} {} limit {limit}", d.key, d.lang);
             // What a build lists: the same pages, read from the snapshot.
-            let pages = query::related_pages(i, s, &d.key, &d.lang, &exclude, limit).unwrap();
+            let pages = query::related_pages(a, s, &d.key, &d.lang, &exclude, limit).unwrap();
             let shown: Vec<(String, String)> = pruned
                 .iter()
                 .map(|(k, l, _)| (k.clone(), l.clone()))
