@@ -189,6 +189,8 @@ pub struct Project {
     search: Option<std::sync::Arc<search::SearchIndex>>,
     /// Where the pipeline counts what it has done, for whoever shows it.
     progress: std::sync::Arc<progress::Progress>,
+    /// The process ends once this project has built ([`Project::ending_the_process`]).
+    ends_process: bool,
 }
 
 /// Which part of the site a build makes again.
@@ -209,6 +211,7 @@ impl Project {
             rendered: 0,
             search: None,
             progress: std::sync::Arc::default(),
+            ends_process: false,
         }
     }
 
@@ -223,6 +226,15 @@ impl Project {
             caches: incremental::Caches::default(),
             ..Self::new(opts)
         }
+    }
+
+    /// Marks the build as the last work of the process (`passerelle build`): what the
+    /// build held is left for the system to take back with the process, at once, rather
+    /// than freed allocation by allocation on one core after the site is written (about
+    /// 40 ms at 10,000 pages). The caller leaves the project and its outcome too.
+    pub fn ending_the_process(mut self) -> Self {
+        self.ends_process = true;
+        self
     }
 
     pub fn options(&self) -> &BuildOptions {
@@ -614,7 +626,9 @@ impl Project {
         outcome.files = files;
         let mut all_diags = diags.clone();
         all_diags.extend(page_diags.iter().flatten().cloned());
-        if !opts.write {
+        if self.ends_process {
+            std::mem::forget((site, theme, bodies, related, copies, diags, page_diags));
+        } else if !opts.write {
             self.caches.keep_last(incremental::LastBuild {
                 site,
                 today,

@@ -539,7 +539,11 @@ fn run_init(args: &InitArgs) -> ExitCode {
 fn run_build(opts: &BuildOptions, timings: bool, quiet: bool) -> ExitCode {
     use std::io::IsTerminal as _;
     let started = std::time::Instant::now();
-    let mut project = passerelle::Project::one_shot(opts.clone());
+    // The process ends after this build: the project and its outcome are left for the
+    // system to take back (see `Project::ending_the_process`).
+    let mut project = std::mem::ManuallyDrop::new(
+        passerelle::Project::one_shot(opts.clone()).ending_the_process(),
+    );
     let progress = project.progress();
     let outcome = if quiet || !std::io::stderr().is_terminal() {
         project.build()
@@ -547,7 +551,7 @@ fn run_build(opts: &BuildOptions, timings: bool, quiet: bool) -> ExitCode {
         progress.draw_while(passerelle::progress::delay(), || project.build())
     };
     let mut outcome = match outcome {
-        Ok(o) => o,
+        Ok(o) => std::mem::ManuallyDrop::new(o),
         Err(e) => {
             eprintln!("error: {e:#}");
             return ExitCode::from(2);
