@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::config::{NOT_REPORTED, SiteConfig, TaxonomyRole, TranslationPolicy};
 use crate::diagnostics::{Diagnostic, Pos, suggest};
 use crate::model::{Kind, Located, Page, Reported, Role};
+use crate::text::FastMap;
 
 /// Index of a page in [`Site::pages`].
 pub type PageId = usize;
@@ -184,59 +185,26 @@ pub fn resolve(
 
     share_practice_fields(&config, &mut pages, &by_key, &mut diags);
     derive_levels(&config, &mut pages, &by_key);
-    check_terms(&config, &pages, &mut diags);
-    let broken_keys: HashSet<&str> = unreadable.iter().map(|(k, _)| k.as_str()).collect();
-    check_references(&config, &pages, &by_key, &broken_keys, &mut diags);
-    check_translations(&config, &pages, &by_key, unreadable, &mut diags);
-    check_collisions(&config, &pages, &urls, &mut diags);
-
-    let newest_first = |ids: &mut Vec<PageId>| {
-        ids.sort_by(|&a, &b| {
-            let (pa, pb) = (&pages[a], &pages[b]);
-            pb.fm
-                .date
-                .cmp(&pa.fm.date)
-                .then_with(|| pa.key.cmp(&pb.key))
-        });
-    };
-
-    let mut section_pages: HashMap<(String, String), Vec<PageId>> = HashMap::new();
-    let mut term_pages: HashMap<(String, String, String), Vec<PageId>> = HashMap::new();
-    let mut newest: HashMap<String, Vec<PageId>> = HashMap::new();
-    let mut cited_by: HashMap<String, Vec<String>> = HashMap::new();
-    for (id, p) in pages.iter().enumerate() {
-        let Role::Page { section, .. } = &p.role else {
-            continue;
-        };
-        if let Some(section) = section {
-            section_pages
-                .entry((section.clone(), p.lang.clone()))
-                .or_default()
-                .push(id);
-        }
-        newest.entry(p.lang.clone()).or_default().push(id);
-        for (tax, terms) in &p.fm.taxonomies {
-            if config.taxonomy(tax).is_none() {
-                continue;
-            }
-            for t in dedup(terms) {
-                term_pages
-                    .entry((tax.clone(), t.clone(), p.lang.clone()))
-                    .or_default()
-                    .push(id);
-            }
-        }
-        for cited in p.fm.fields.evidence.iter().chain(&p.fm.fields.cases) {
-            let list = cited_by.entry(cited.value.clone()).or_default();
-            if !list.contains(&p.key) {
-                list.push(p.key.clone());
-            }
-        }
-    }
-    section_pages.values_mut().for_each(newest_first);
-    term_pages.values_mut().for_each(newest_first);
-    newest.values_mut().for_each(newest_first);
-    cited_by.values_mut().for_each(|v| v.sort());
+    // The checks only report: the listings are made beside them.
+    let (checked, listings) = rayon::join(
+        || {
+            let mut diags = Vec::new();
+            check_terms(&config, &pages, &mut diags);
+            let broken_keys: HashSet<&str> = unreadable.iter().map(|(k, _)| k.as_str()).collect();
+            check_references(&config, &pages, &by_key, &broken_keys, &mut diags);
+            check_translations(&config, &pages, &by_key, unreadable, &mut diags);
+            check_collisions(&config, &pages, &urls, &mut diags);
+            diags
+        },
+        || listings(&config, &pages),
+    );
+    diags.extend(checked);
+    let Listings {
+        section_pages,
+        term_pages,
+        newest,
+        cited_by,
+    } = listings;
 
     let site = Site {
         config,
@@ -250,6 +218,82 @@ pub fn resolve(
         unreadable: unreadable.iter().map(|(k, _)| k.clone()).collect(),
     };
     (site, diags)
+}
+
+/// The site's lists of pages (see [`Site`]).
+struct Listings {
+    section_pages: HashMap<(String, String), Vec<PageId>>,
+    term_pages: HashMap<(String, String, String), Vec<PageId>>,
+    newest: HashMap<String, Vec<PageId>>,
+    cited_by: HashMap<String, Vec<String>>,
+}
+
+/// The content pages of each section, term and language, newest first, and the pages
+/// citing each page. The pages are sorted newest first once and visited in that order,
+/// so each list comes out in order; each list is gathered under the pages' own strings
+/// and given its owned key once.
+fn listings(config: &SiteConfig, pages: &[Arc<Page>]) -> Listings {
+    let mut newest_first: Vec<PageId> = (0..pages.len())
+        .filter(|&id| matches!(pages[id].role, Role::Page { .. }))
+        .collect();
+    newest_first.sort_by(|&a, &b| {
+        let (pa, pb) = (&pages[a], &pages[b]);
+        pb.fm
+            .date
+            .cmp(&pa.fm.date)
+            .then_with(|| pa.key.cmp(&pb.key))
+    });
+    let mut section_pages: FastMap<(&str, &str), Vec<PageId>> = FastMap::default();
+    let mut term_pages: FastMap<(&str, &str, &str), Vec<PageId>> = FastMap::default();
+    let mut newest: FastMap<&str, Vec<PageId>> = FastMap::default();
+    let mut cited_by: FastMap<&str, Vec<&str>> = FastMap::default();
+    for &id in &newest_first {
+        let p = &pages[id];
+        let Role::Page { section, .. } = &p.role else {
+            continue;
+        };
+        let lang = p.lang.as_str();
+        if let Some(section) = section {
+            section_pages.entry((section, lang)).or_default().push(id);
+        }
+        newest.entry(lang).or_default().push(id);
+        for (tax, terms) in &p.fm.taxonomies {
+            if config.taxonomy(tax).is_none() {
+                continue;
+            }
+            for t in dedup(terms) {
+                term_pages.entry((tax, t, lang)).or_default().push(id);
+            }
+        }
+        for cited in p.fm.fields.evidence.iter().chain(&p.fm.fields.cases) {
+            let list = cited_by.entry(&cited.value).or_default();
+            if !list.contains(&p.key.as_str()) {
+                list.push(&p.key);
+            }
+        }
+    }
+    let owned = |s: &str| s.to_string();
+    Listings {
+        section_pages: section_pages
+            .into_iter()
+            .map(|((section, lang), ids)| ((owned(section), owned(lang)), ids))
+            .collect(),
+        term_pages: term_pages
+            .into_iter()
+            .map(|((tax, term, lang), ids)| ((owned(tax), owned(term), owned(lang)), ids))
+            .collect(),
+        newest: newest
+            .into_iter()
+            .map(|(lang, ids)| (owned(lang), ids))
+            .collect(),
+        cited_by: cited_by
+            .into_iter()
+            .map(|(cited, mut keys)| {
+                keys.sort_unstable();
+                (owned(cited), keys.into_iter().map(owned).collect())
+            })
+            .collect(),
+    }
 }
 
 /// A translation takes from the version it translates what does not depend on the language
