@@ -587,6 +587,11 @@ impl Project {
                 diags.extend(page_diags.into_iter().flatten());
                 return Ok(finish(outcome, diags, clock));
             }
+            // Made while the search form is finished beside them: they read the front
+            // matter, and the sitemap lists pages, none of the form's files.
+            let feeds =
+                self.make_feeds(&site, &theme, &copies, today, staging.as_deref(), &files)?;
+            clock.lap("feeds");
             if let Some(form) = form.take() {
                 let (form_files, took) = form.wait()?;
                 clock.lap("search form, waiting");
@@ -595,20 +600,12 @@ impl Project {
                     .keep_search_outputs(&site, &form_files, &related);
                 files.extend(form_files);
             }
-            let collisions = self.write_feeds(
-                &site,
-                &theme,
-                &copies,
-                today,
-                staging.as_deref(),
-                &mut files,
-            )?;
+            let collisions = self.write_feeds(feeds, &copies, staging.as_deref(), &mut files)?;
             diags.extend(collisions);
             if has_errors(&diags, &[]) {
                 diags.extend(page_diags.into_iter().flatten());
                 return Ok(finish(outcome, diags, clock));
             }
-            clock.lap("feeds");
         }
 
         drop(form);
@@ -746,6 +743,14 @@ fn write_form(
         files.push(output::stream(Some(staging), file, false)?);
     }
     Ok(files)
+}
+
+/// The feeds, calendars, theme files and sitemap of a build, made before they are
+/// written ([`Project::make_feeds`]).
+struct Feeds {
+    files: Vec<OutputFile>,
+    /// The streamed sitemap's name, when it went to its file as it was made.
+    sitemap_name: Option<OutputFile>,
 }
 
 /// How a build renders its templates.
@@ -928,39 +933,55 @@ impl Project {
     /// (streamed to `staging`), unless a static file of the site or theme would take the
     /// place of an output (`copies` against all of them): then it returns those errors and
     /// writes nothing.
-    fn write_feeds(
+    /// The feeds, calendars and theme files of the site, and the sitemap of `files`
+    /// (streamed to its file by a build that keeps nothing).
+    fn make_feeds(
         &self,
         site: &resolve::Site,
         theme: &theme::Theme,
         copies: &[(PathBuf, String)],
         today: model::Date,
         staging: Option<&output::Staging>,
-        files: &mut Vec<OutputFile>,
-    ) -> anyhow::Result<Vec<Diagnostic>> {
-        let mut feeds = Vec::new();
+        files: &[OutputFile],
+    ) -> anyhow::Result<Feeds> {
+        let mut made = Vec::new();
         for lang in &site.config.languages {
-            feeds.push(feeds::atom(site, lang, site.config.title.get(lang)));
-            feeds.extend(feeds::calendars(site, lang, today));
+            made.push(feeds::atom(site, lang, site.config.title.get(lang)));
+            made.extend(feeds::calendars(site, lang, today));
         }
-        // A build that keeps nothing streams the sitemap to its file, last; its name
-        // counts for collisions all the same.
+        // A build that keeps nothing streams the sitemap to its file; its name counts for
+        // collisions all the same.
         let streamed_sitemap = staging.filter(|_| !self.caches.keeps());
         let sitemap_name =
             streamed_sitemap.map(|_| OutputFile::new(feeds::SITEMAP.into(), Vec::new()));
-        if sitemap_name.is_none() {
-            feeds.push(feeds::sitemap(files));
+        if let Some(staging) = streamed_sitemap {
+            staging.write_streamed(feeds::SITEMAP, |out| feeds::write_sitemap(out, files))?;
+        } else {
+            made.push(feeds::sitemap(files));
         }
-        feeds.extend(theme_static_files(theme, copies));
-        let generated = files.iter().chain(&feeds).chain(&sitemap_name);
+        made.extend(theme_static_files(theme, copies));
+        Ok(Feeds {
+            files: made,
+            sitemap_name,
+        })
+    }
+
+    /// Writes `feeds` beside `files`, unless one has the path of a static file: the
+    /// collisions are returned.
+    fn write_feeds(
+        &self,
+        feeds: Feeds,
+        copies: &[(PathBuf, String)],
+        staging: Option<&output::Staging>,
+        files: &mut Vec<OutputFile>,
+    ) -> anyhow::Result<Vec<Diagnostic>> {
+        let generated = files.iter().chain(&feeds.files).chain(&feeds.sitemap_name);
         let collisions = static_collisions(copies, generated);
         if collisions.iter().any(Diagnostic::is_error) {
             return Ok(collisions);
         }
-        if let Some(staging) = streamed_sitemap {
-            staging.write_streamed(feeds::SITEMAP, |out| feeds::write_sitemap(out, files))?;
-        }
-        files.extend(sitemap_name);
-        for file in feeds {
+        files.extend(feeds.sitemap_name);
+        for file in feeds.files {
             files.push(output::stream(staging, file, self.caches.keeps())?);
         }
         Ok(collisions)
