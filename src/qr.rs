@@ -2,8 +2,6 @@
 //! the forum's page. The only user of the `qrcode` crate, which gives the module matrix;
 //! the SVG is drawn here so it is valid inside HTML (no XML declaration) and accessible.
 
-use std::fmt::Write as _;
-
 use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::{Color, EcLevel, bits, ec};
 
@@ -24,14 +22,17 @@ pub fn svg(text: &str, label: &str) -> Option<String> {
                 while x < width && dark[y * width + x] {
                     x += 1;
                 }
-                let _ = write!(
-                    path,
-                    "M{} {}h{}v1h-{}z",
-                    start + QUIET_ZONE,
-                    y + QUIET_ZONE,
-                    x - start,
-                    x - start
-                );
+                // `M{x} {y}h{run}v1h-{run}z`, without the formatting machinery: a
+                // code has hundreds of runs.
+                path.push('M');
+                push_number(&mut path, start + QUIET_ZONE);
+                path.push(' ');
+                push_number(&mut path, y + QUIET_ZONE);
+                path.push('h');
+                push_number(&mut path, x - start);
+                path.push_str("v1h-");
+                push_number(&mut path, x - start);
+                path.push('z');
             } else {
                 x += 1;
             }
@@ -42,6 +43,21 @@ pub fn svg(text: &str, label: &str) -> Option<String> {
         crate::text::escape_html(label),
         px = size * 4,
     ))
+}
+
+/// Writes `n` in decimal digits.
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 /// The masks a QR code may use, in the order `qrcode` tries them.
@@ -137,7 +153,8 @@ fn finders(line: &[bool]) -> u16 {
     let width = line.len();
     let mut score: u16 = 0;
     for (start, window) in line.windows(7).enumerate() {
-        if window != PATTERN {
+        // Most windows fail on their first modules: tested before the whole pattern.
+        if !window[0] || window[1] || window != PATTERN {
             continue;
         }
         let before = &line[start.saturating_sub(4)..start];
@@ -180,6 +197,15 @@ mod tests {
                 .map(|c| c == Color::Dark)
                 .collect();
             assert!(dark == expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_format_writes_them() {
+        for n in [0, 1, 9, 10, 41, 100, 177, 999, 1000, 65_535, usize::MAX] {
+            let mut out = String::from("x");
+            push_number(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
         }
     }
 
