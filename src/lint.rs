@@ -44,17 +44,18 @@ pub struct Linter {
 }
 
 impl Linter {
-    pub fn observe(&mut self, path: &Path, event: &Event, pos: Pos) {
+    /// `pos` gives where the event starts; it is asked only for what may be reported.
+    pub fn observe(&mut self, path: &Path, event: &Event, pos: impl Fn() -> Pos) {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                self.heading = Some((level_number(*level), pos))
+                self.heading = Some((level_number(*level), pos()))
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, at)) = self.heading.take() {
                     self.check_heading(path, level, at);
                 }
             }
-            Event::Start(Tag::Image { .. }) => self.image = Some((pos, String::new())),
+            Event::Start(Tag::Image { .. }) => self.image = Some((pos(), String::new())),
             Event::End(TagEnd::Image) => {
                 if let Some((at, alt)) = self.image.take() {
                     if alt.trim().is_empty() {
@@ -69,13 +70,13 @@ impl Linter {
                     }
                 }
             }
-            Event::Start(Tag::Link { .. }) => self.links.push((pos, String::new(), false)),
+            Event::Start(Tag::Link { .. }) => self.links.push((pos(), String::new(), false)),
             Event::End(TagEnd::Link) => {
                 if let Some((at, text, has_image)) = self.links.pop() {
                     self.check_link(path, at, &text, has_image);
                 }
             }
-            Event::Start(Tag::Table(_)) => self.table = Some((pos, false)),
+            Event::Start(Tag::Table(_)) => self.table = Some((pos(), false)),
             Event::Start(Tag::TableHead) => self.in_table_head = true,
             Event::End(TagEnd::TableHead) => self.in_table_head = false,
             Event::End(TagEnd::Table) => {
@@ -95,7 +96,7 @@ impl Linter {
                 if !self.in_code && t.trim_start().starts_with(crate::model::PLACEHOLDER) =>
             {
                 self.diags.push(
-                    Diagnostic::error(path, pos, "placeholder text left in the page")
+                    Diagnostic::error(path, pos(), "placeholder text left in the page")
                         .value(t.trim().chars().take(80).collect::<String>())
                         .help("write the text that `passerelle new` left a TODO for"),
                 );
@@ -113,7 +114,7 @@ impl Linter {
                     table.1 = true;
                 }
             }
-            Event::Html(html) | Event::InlineHtml(html) => self.check_raw_html(path, html, pos),
+            Event::Html(html) | Event::InlineHtml(html) => self.check_raw_html(path, html, pos()),
             _ => {}
         }
     }
@@ -223,7 +224,7 @@ mod tests {
         let lines = crate::diagnostics::LineIndex::new(md);
         let opts = Options::ENABLE_TABLES;
         for (e, r) in Parser::new_ext(md, opts).into_offset_iter() {
-            l.observe(Path::new("a.md"), &e, lines.pos(md, r.start));
+            l.observe(Path::new("a.md"), &e, || lines.pos(md, r.start));
         }
         l.finish().iter().map(ToString::to_string).collect()
     }

@@ -198,7 +198,7 @@ pub fn render(page: &Page, body: &str, site: &Site) -> (Rendered, Vec<Diagnostic
     let mut text_events: Vec<(usize, usize)> = Vec::new();
     let mut image_depth = 0usize;
     for (event, range) in merge_text(Parser::new_ext(body, options()).into_offset_iter()) {
-        linter.observe(&page.path, &event, at(range.start));
+        linter.observe(&page.path, &event, || at(range.start));
         match &event {
             Event::Start(Tag::Image { .. }) => image_depth += 1,
             Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
