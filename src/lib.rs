@@ -929,10 +929,6 @@ impl Project {
         Ok(out)
     }
 
-    /// Makes the feeds, the sitemap and the theme's static files, and adds them to `files`
-    /// (streamed to `staging`), unless a static file of the site or theme would take the
-    /// place of an output (`copies` against all of them): then it returns those errors and
-    /// writes nothing.
     /// The feeds, calendars and theme files of the site, and the sitemap of `files`
     /// (streamed to its file by a build that keeps nothing).
     fn make_feeds(
@@ -966,8 +962,10 @@ impl Project {
         })
     }
 
-    /// Writes `feeds` beside `files`, unless one has the path of a static file: the
-    /// collisions are returned.
+    /// Adds `feeds` to `files` (streamed to `staging`), unless a static file of the site or
+    /// theme would take the place of an output (`copies` against all of them): then it
+    /// returns those errors and writes nothing more (a sitemap already streamed goes with
+    /// the failed build's staging folder).
     fn write_feeds(
         &self,
         feeds: Feeds,
