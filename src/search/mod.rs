@@ -206,7 +206,7 @@ pub struct SearchIndex {
     /// [`form_cache::fingerprint`], computed once.
     fingerprint: std::sync::OnceLock<u64>,
     /// The analyzers of related queries, which read the page's text again: a word met in
-    /// an earlier page is not analysed again (the page's own key counts are not kept).
+    /// an earlier page is not analysed again. The key counts they keep are not read.
     related_analyzers: preanalyzed::PageAnalyzers,
 }
 
